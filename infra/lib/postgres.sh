@@ -1,0 +1,40 @@
+# shellcheck shell=bash
+# PostgreSQL: the server runs outside the project (on this machine, 127.0.0.1:5432). The launcher creates the
+# shoppulse database and, for each service, a login role that owns the service's schema. Flyway owns what is
+# inside each schema.
+
+: "${SHOPPULSE_PG_HOST:=127.0.0.1}"
+: "${SHOPPULSE_PG_PORT:=5432}"
+: "${SHOPPULSE_PG_ADMIN_USER:=postgres}"
+: "${SHOPPULSE_PG_DATABASE:=shoppulse}"
+
+pg_healthy() { pg_isready -q -h "$SHOPPULSE_PG_HOST" -p "$SHOPPULSE_PG_PORT" -t 3; }
+
+pg_admin() {
+  psql -X -q -v ON_ERROR_STOP=1 -h "$SHOPPULSE_PG_HOST" -p "$SHOPPULSE_PG_PORT" -U "$SHOPPULSE_PG_ADMIN_USER" "$@"
+}
+
+postgres_up() {
+  pg_healthy || die "PostgreSQL is not reachable at $SHOPPULSE_PG_HOST:$SHOPPULSE_PG_PORT. Start it (on Debian:
+  pg_ctlcluster --skip-systemctl-redirect \$(ls /etc/postgresql) main start) or point SHOPPULSE_PG_HOST/PORT at one."
+  if [[ -z "$(pg_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$SHOPPULSE_PG_DATABASE'")" ]]; then
+    info "Creating database $SHOPPULSE_PG_DATABASE"
+    pg_admin -d postgres -c "CREATE DATABASE \"$SHOPPULSE_PG_DATABASE\""
+  fi
+  local svc role password
+  for svc in $(service_names); do
+    role="shoppulse_${svc//-/_}"
+    password_var="SHOPPULSE_DB_PASSWORD_$(upper "$svc")"
+    password=${!password_var}
+    pg_admin -d "$SHOPPULSE_PG_DATABASE" -v role="$role" -v schema="${svc//-/_}" -v password="$password" <<'SQL'
+SELECT format('CREATE ROLE %I LOGIN', :'role') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role') \gexec
+SELECT format('ALTER ROLE %I WITH LOGIN PASSWORD %L', :'role', :'password') \gexec
+SELECT format('CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I', :'schema', :'role') \gexec
+SELECT format('ALTER ROLE %I IN DATABASE %I SET search_path = %I', :'role', current_database(), :'schema') \gexec
+SELECT format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), :'role') \gexec
+SQL
+  done
+  # Services never write to public; each owns only its schema.
+  pg_admin -d "$SHOPPULSE_PG_DATABASE" -c "REVOKE CREATE ON SCHEMA public FROM PUBLIC"
+  ok "postgres: database $SHOPPULSE_PG_DATABASE, schemas $(service_names | tr '\n' ' ')"
+}

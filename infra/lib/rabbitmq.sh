@@ -1,0 +1,28 @@
+# shellcheck shell=bash
+# RabbitMQ: the server runs outside the project (on this machine, 127.0.0.1:5672). The launcher gives ShopPulse
+# its own virtual host and user when it can administer the local node; otherwise it uses what it is given.
+
+: "${SHOPPULSE_RABBITMQ_HOST:=127.0.0.1}"
+: "${SHOPPULSE_RABBITMQ_PORT:=5672}"
+: "${SHOPPULSE_RABBITMQ_VHOST:=shoppulse}"
+: "${SHOPPULSE_RABBITMQ_USER:=shoppulse}"
+
+rabbitmq_healthy() { tcp_open "$SHOPPULSE_RABBITMQ_HOST" "$SHOPPULSE_RABBITMQ_PORT"; }
+
+rabbitmq_up() {
+  rabbitmq_healthy || die "RabbitMQ is not reachable at $SHOPPULSE_RABBITMQ_HOST:$SHOPPULSE_RABBITMQ_PORT. Start it
+  (on Debian: rabbitmq-server -detached) or point SHOPPULSE_RABBITMQ_HOST/PORT at one."
+  if [[ "$SHOPPULSE_RABBITMQ_HOST" =~ ^(127\.0\.0\.1|localhost)$ ]] && command -v rabbitmqctl >/dev/null 2>&1 \
+    && rabbitmqctl -q status >/dev/null 2>&1; then
+    rabbitmqctl -q list_vhosts | grep -qx "$SHOPPULSE_RABBITMQ_VHOST" || rabbitmqctl -q add_vhost "$SHOPPULSE_RABBITMQ_VHOST"
+    if rabbitmqctl -q list_users | awk '{print $1}' | grep -qx "$SHOPPULSE_RABBITMQ_USER"; then
+      rabbitmqctl -q change_password "$SHOPPULSE_RABBITMQ_USER" "$SHOPPULSE_RABBITMQ_PASSWORD" >/dev/null
+    else
+      rabbitmqctl -q add_user "$SHOPPULSE_RABBITMQ_USER" "$SHOPPULSE_RABBITMQ_PASSWORD" >/dev/null
+    fi
+    rabbitmqctl -q set_permissions -p "$SHOPPULSE_RABBITMQ_VHOST" "$SHOPPULSE_RABBITMQ_USER" '.*' '.*' '.*' >/dev/null
+    ok "rabbitmq: vhost $SHOPPULSE_RABBITMQ_VHOST, user $SHOPPULSE_RABBITMQ_USER"
+  else
+    ok "rabbitmq: reachable; using the credentials in SHOPPULSE_RABBITMQ_USER/PASSWORD as given"
+  fi
+}

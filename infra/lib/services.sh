@@ -1,0 +1,66 @@
+# shellcheck shell=bash
+# The Camel Quarkus services: built by Maven when missing or stale, run as fast-jars on the default JDK 17.
+
+declare -A SERVICE_PORT=([collector]=8081 [catalog]=8082 [orders]=8083 [analytics]=8084 [recommendations]=8085 [identity]=8086)
+: "${SHOPPULSE_SERVICE_HEAP:=-Xms64m -Xmx384m}"
+
+service_port() {
+  local var
+  var="SHOPPULSE_$(upper "$1")_PORT"
+  echo "${!var:-${SERVICE_PORT[$1]:-8090}}"
+}
+service_url() { echo "http://127.0.0.1:$(service_port "$1")"; }
+service_jar() { echo "$SP_ROOT/services/$1/target/quarkus-app/quarkus-run.jar"; }
+service_healthy() { http_ok "$(service_url "$1")/q/health/ready"; }
+
+# True when a source, pom or resource changed since the last build of any service.
+services_stale() {
+  local svc jar
+  for svc in $(service_names); do
+    jar=$(service_jar "$svc")
+    [[ -f "$jar" ]] || return 0
+    [[ -n "$(find "$SP_ROOT/pom.xml" "$SP_ROOT/services/$svc" "$SP_ROOT/services/common" -newer "$jar" \
+      -type f \( -name '*.java' -o -name '*.xml' -o -name '*.properties' -o -name '*.sql' -o -name '*.json' -o -name '*.yaml' \) \
+      -not -path '*/target/*' -print -quit)" ]] && return 0
+  done
+  return 1
+}
+
+services_build() {
+  if services_stale; then
+    info "Building services (mvn package; log in .shoppulse/logs/build.log)"
+    local start=$SECONDS
+    (cd "$SP_ROOT" && mvn -B -DskipTests package) >"$SP_LOGS/build.log" 2>&1 \
+      || { tail -n 40 "$SP_LOGS/build.log" >&2; die "build failed; see .shoppulse/logs/build.log"; }
+    ok "built in $((SECONDS - start))s"
+  else
+    ok "services are up to date"
+  fi
+}
+
+# The environment a service process gets: endpoints of the servers and its own database login.
+service_env() {
+  local svc=$1 password_var
+  password_var="SHOPPULSE_DB_PASSWORD_$(upper "$svc")"
+  echo "QUARKUS_HTTP_PORT=$(service_port "$svc")"
+  echo "SHOPPULSE_DB_USER=shoppulse_${svc//-/_}"
+  echo "SHOPPULSE_DB_PASSWORD=${!password_var}"
+}
+
+service_up() {
+  local svc=$1 jar
+  if is_running "$svc" && service_healthy "$svc"; then
+    ok "$svc already running"
+    return 0
+  fi
+  tcp_open 127.0.0.1 "$(service_port "$svc")" \
+    && die "port $(service_port "$svc") is taken by a process ./shoppulse did not start; stop it or set SHOPPULSE_$(upper "$svc")_PORT"
+  jar=$(service_jar "$svc")
+  [[ -f "$jar" ]] || die "$svc is not built ($jar missing)"
+  info "Starting $svc on $(service_url "$svc")"
+  local env_args
+  mapfile -t env_args < <(service_env "$svc")
+  # shellcheck disable=SC2086 # the heap options are a word list
+  start_process "$svc" env "${env_args[@]}" java $SHOPPULSE_SERVICE_HEAP -jar "$jar"
+  wait_for "$svc" 120 service_healthy "$svc"
+}

@@ -1,0 +1,68 @@
+package io.shoppulse.collector.service;
+
+import io.shoppulse.collector.config.CollectorConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The collector's one Kafka producer. Durable by construction: every record is acknowledged by all in-sync replicas
+ * and the idempotent producer keeps retries from writing duplicates or reordering a session's events.
+ */
+@ApplicationScoped
+public class EventPublisher {
+
+    private final KafkaProducer<String, byte[]> producer;
+
+    public EventPublisher(CollectorConfig config,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "collector");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // Fail fast when Kafka is down so the client gets a 503 and retries, instead of a hung request.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");
+        Duration ack = config.kafkaAckTimeout();
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(ack.toMillis()));
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(ack.toMillis() - 10, 5000)));
+        props.putAll(config.producer());
+        // Not overridable: a 202 promises the event is durably in Kafka.
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    public CompletableFuture<RecordMetadata> send(String topic, String key, byte[] value) {
+        CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+                if (error != null) {
+                    result.completeExceptionally(error);
+                } else {
+                    result.complete(metadata);
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e); // e.g. metadata not available within max.block.ms
+        }
+        return result;
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+}

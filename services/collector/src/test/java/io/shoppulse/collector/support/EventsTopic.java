@@ -1,0 +1,73 @@
+package io.shoppulse.collector.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shoppulse.common.testing.Platform;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import org.awaitility.Awaitility;
+
+/**
+ * Reads a topic of the real broker from the offsets it had when created, so a test sees only what it caused
+ * (other tests and a running demo write to the same topics; tests filter by their own ids).
+ */
+public final class EventsTopic implements AutoCloseable {
+
+    public record Message(String key, JsonNode value) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final List<Message> seen = new ArrayList<>();
+
+    public EventsTopic(String topic) {
+        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.kafkaBootstrap(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
+                new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position); // resolve the end offsets now, before the test writes
+    }
+
+    /** Waits until {@code count} messages match, and returns them. */
+    public List<Message> await(Predicate<Message> match, int count) {
+        List<Message> found = new ArrayList<>();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                seen.add(new Message(record.key(), parse(record.value())));
+            }
+            found.clear();
+            seen.stream().filter(match).forEach(found::add);
+            return found.size() >= count;
+        });
+        return found;
+    }
+
+    private static JsonNode parse(byte[] value) {
+        try {
+            return JSON.readTree(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

@@ -1,0 +1,199 @@
+package io.shoppulse.common.partition;
+
+import org.jboss.logging.Logger;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
+
+/**
+ * Keeps declaratively partitioned tables ready: creates the current and the next {@code premake} partitions, creates
+ * any range an import asks for, and drops partitions past retention. Partitions are named {@code <table>_pYYYYMMDD}
+ * (day) or {@code <table>_pYYYYMM} (month) and cover UTC bounds. There is deliberately no DEFAULT partition: a row
+ * outside every partition fails loudly instead of landing where a later partition could no longer be attached.
+ */
+public final class PartitionMaintainer {
+
+    private static final Logger LOG = Logger.getLogger(PartitionMaintainer.class);
+    private static final Pattern QUALIFIED_NAME = Pattern.compile("[a-z_][a-z0-9_]*\\.[a-z_][a-z0-9_]*");
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    public PartitionMaintainer(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    public record Result(List<String> created, List<String> dropped) {
+    }
+
+    /** Creates the current and upcoming partitions and applies retention, under a lock per table. */
+    public Result maintain(String table, Granularity granularity, int premake, OptionalInt retain) {
+        LocalDate current = granularity.startOf(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+        return inLockedTransaction(table, connection -> {
+            List<String> created = create(connection, table, granularity, current, granularity.plus(current,
+                    premake + 1L));
+            List<String> dropped = new ArrayList<>();
+            if (retain.isPresent()) {
+                dropped = dropBefore(connection, table, granularity, granularity.plus(current, -retain.getAsInt()));
+            }
+            return new Result(created, dropped);
+        });
+    }
+
+    /** Makes sure every partition covering {@code [from, to)} exists, e.g. before a historical import. */
+    public List<String> ensureRange(String table, Granularity granularity, Instant from, Instant to) {
+        if (!from.isBefore(to)) {
+            throw new IllegalArgumentException("empty range: " + from + " .. " + to);
+        }
+        LocalDate first = granularity.startOf(LocalDate.ofInstant(from, ZoneOffset.UTC));
+        LocalDate lastDay = LocalDate.ofInstant(to.minusNanos(1), ZoneOffset.UTC);
+        LocalDate end = granularity.plus(granularity.startOf(lastDay), 1);
+        return inLockedTransaction(table, connection -> create(connection, table, granularity, first, end));
+    }
+
+    private List<String> create(Connection connection, String table, Granularity granularity, LocalDate from,
+            LocalDate to) throws SQLException {
+        List<String> created = new ArrayList<>();
+        List<String> existing = partitions(connection, table);
+        for (LocalDate start = from; start.isBefore(to); start = granularity.plus(start, 1)) {
+            String name = relation(table) + "_p" + granularity.suffix(start);
+            if (existing.contains(name)) {
+                continue;
+            }
+            try (Statement ddl = connection.createStatement()) {
+                ddl.execute("CREATE TABLE " + quoted(schema(table), name) + " PARTITION OF " + quoted(table)
+                        + " FOR VALUES FROM ('" + start + " 00:00:00+00') TO ('" + granularity.plus(start, 1)
+                        + " 00:00:00+00')");
+            }
+            created.add(schema(table) + "." + name);
+            LOG.infof("Created partition %s.%s", schema(table), name);
+        }
+        return created;
+    }
+
+    private List<String> dropBefore(Connection connection, String table, Granularity granularity, LocalDate cutoff)
+            throws SQLException {
+        String prefix = relation(table) + "_p";
+        List<String> dropped = new ArrayList<>();
+        for (String name : partitions(connection, table)) {
+            String suffix = name.startsWith(prefix) ? name.substring(prefix.length()) : "";
+            if (suffix.length() != granularity.suffixLength() || !suffix.chars().allMatch(Character::isDigit)) {
+                continue; // not one of ours: leave it alone
+            }
+            if (granularity.parseSuffix(suffix).isBefore(cutoff)) {
+                try (Statement ddl = connection.createStatement()) {
+                    ddl.execute("DROP TABLE " + quoted(schema(table), name));
+                }
+                dropped.add(schema(table) + "." + name);
+                LOG.infof("Dropped partition %s.%s (retention)", schema(table), name);
+            }
+        }
+        return dropped;
+    }
+
+    /** Names of the table's partitions, or a clear error if the table is not partitioned. */
+    public List<String> partitions(String table) {
+        try (Connection connection = dataSource.getConnection()) {
+            return partitions(connection, table);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot list partitions of " + table, e);
+        }
+    }
+
+    private List<String> partitions(Connection connection, String table) throws SQLException {
+        checkName(table);
+        try (PreparedStatement kind = connection.prepareStatement("""
+                SELECT count(*) FROM pg_partitioned_table pt
+                JOIN pg_class c ON c.oid = pt.partrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = ? AND c.relname = ?""")) {
+            kind.setString(1, schema(table));
+            kind.setString(2, relation(table));
+            try (ResultSet rs = kind.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) == 0) {
+                    throw new IllegalStateException(table + " is not a partitioned table");
+                }
+            }
+        }
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement children = connection.prepareStatement("""
+                SELECT child.relname FROM pg_inherits i
+                JOIN pg_class parent ON parent.oid = i.inhparent JOIN pg_class child ON child.oid = i.inhrelid
+                JOIN pg_namespace n ON n.oid = parent.relnamespace
+                WHERE n.nspname = ? AND parent.relname = ? ORDER BY child.relname""")) {
+            children.setString(1, schema(table));
+            children.setString(2, relation(table));
+            try (ResultSet rs = children.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        return names;
+    }
+
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private <T> T inLockedTransaction(String table, Work<T> work) {
+        checkName(table);
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                // Replicas of a service run this job too; one at a time per table.
+                try (PreparedStatement lock = connection
+                        .prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                    lock.setString(1, "partitions:" + table);
+                    lock.execute();
+                }
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Partition maintenance of " + table + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkName(String table) {
+        if (!QUALIFIED_NAME.matcher(table).matches()) {
+            throw new IllegalArgumentException("Expected a lower-case schema.table name, got: " + table);
+        }
+    }
+
+    private static String schema(String table) {
+        return table.substring(0, table.indexOf('.'));
+    }
+
+    private static String relation(String table) {
+        return table.substring(table.indexOf('.') + 1);
+    }
+
+    private static String quoted(String table) {
+        return quoted(schema(table), relation(table));
+    }
+
+    private static String quoted(String schema, String relation) {
+        return '"' + schema + "\".\"" + relation + '"';
+    }
+}
