@@ -12,7 +12,10 @@ write_key_valid() {
 }
 
 demo_up() {
-  SHOPPULSE_DEMO_WRITE_KEY=$( [[ -f "$SP_ENV" ]] && sed -n 's/^SHOPPULSE_DEMO_WRITE_KEY=//p' "$SP_ENV" || true)
+  SHOPPULSE_DEMO_WRITE_KEY=""
+  if [[ -f "$SP_ENV" ]]; then
+    SHOPPULSE_DEMO_WRITE_KEY=$(sed -n 's/^SHOPPULSE_DEMO_WRITE_KEY=//p' "$SP_ENV")
+  fi
   if write_key_valid "$SHOPPULSE_DEMO_WRITE_KEY"; then
     ok "demo source: write key is valid"
     return 0

@@ -11,7 +11,7 @@
 pg_healthy() { pg_isready -q -h "$SHOPPULSE_PG_HOST" -p "$SHOPPULSE_PG_PORT" -t 3; }
 
 pg_admin() {
-  psql -X -q -v ON_ERROR_STOP=1 -h "$SHOPPULSE_PG_HOST" -p "$SHOPPULSE_PG_PORT" -U "$SHOPPULSE_PG_ADMIN_USER" "$@"
+  PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -h "$SHOPPULSE_PG_HOST" -p "$SHOPPULSE_PG_PORT" -U "$SHOPPULSE_PG_ADMIN_USER" "$@"
 }
 
 postgres_up() {

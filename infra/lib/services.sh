@@ -42,6 +42,7 @@ services_build() {
 service_env() {
   local svc=$1 password_var
   password_var="SHOPPULSE_DB_PASSWORD_$(upper "$svc")"
+  echo "QUARKUS_HTTP_HOST=${SHOPPULSE_BIND_HOST:-127.0.0.1}"
   echo "QUARKUS_HTTP_PORT=$(service_port "$svc")"
   echo "SHOPPULSE_DB_USER=shoppulse_${svc//-/_}"
   echo "SHOPPULSE_DB_PASSWORD=${!password_var}"
