@@ -23,8 +23,24 @@ public interface CollectorConfig {
     @WithDefault("10s")
     Duration kafkaAckTimeout();
 
+    RateLimit rateLimit();
+
+    /** Future client timestamps beyond this are replaced by the receive time. */
+    @WithDefault("5m")
+    Duration maxClockAhead();
+
     /** Kafka producer settings on top of the durable defaults (acks=all, idempotence), e.g. linger.ms. */
     Map<String, String> producer();
+
+    interface RateLimit {
+
+        /** Sustained requests per second per write key and replica. */
+        @WithDefault("10000")
+        long requestsPerSecond();
+
+        @WithDefault("20000")
+        long burst();
+    }
 
     interface Topics {
 

@@ -2,16 +2,19 @@ package io.shoppulse.collector.rest;
 
 import io.shoppulse.collector.model.IngestResult;
 import io.shoppulse.collector.model.SourceKey;
+import io.shoppulse.collector.service.ClientContext;
 import io.shoppulse.collector.service.EventIngest;
-import io.shoppulse.collector.service.WriteKeys;
-import io.shoppulse.common.problem.ProblemException;
+import io.shoppulse.collector.service.SourceAccess;
 import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -21,14 +24,16 @@ import jakarta.ws.rs.core.Response;
 @PermitAll
 public class EventsResource {
 
-    public static final String WRITE_KEY_HEADER = "X-ShopPulse-Key";
+    public static final String WRITE_KEY_HEADER = SourceAccess.WRITE_KEY_HEADER;
 
     private final EventIngest ingest;
-    private final WriteKeys writeKeys;
+    private final SourceAccess access;
+    private final ClientContext clients;
 
-    public EventsResource(EventIngest ingest, WriteKeys writeKeys) {
+    public EventsResource(EventIngest ingest, SourceAccess access, ClientContext clients) {
         this.ingest = ingest;
-        this.writeKeys = writeKeys;
+        this.access = access;
+        this.clients = clients;
     }
 
     @POST
@@ -36,17 +41,29 @@ public class EventsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Blocking
     public Response collect(@HeaderParam(WRITE_KEY_HEADER) String headerKey,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @HeaderParam("Origin") String origin,
+            @HeaderParam(HttpHeaders.USER_AGENT) String userAgent, @Context HttpServerRequest request, byte[] body) {
         boolean ndjson = contentType != null && contentType.toLowerCase().startsWith("application/x-ndjson");
         EventIngest.Batch batch = ingest.parse(body == null ? new byte[0] : body, ndjson);
-        String key = headerKey != null ? headerKey : batch.writeKey();
-        if (key == null) {
-            throw ProblemException.unauthorized("missing-write-key",
-                    "Send the source's write key in the " + WRITE_KEY_HEADER + " header (or writeKey in the body).");
-        }
-        SourceKey source = writeKeys.resolve(key).orElseThrow(() -> ProblemException.unauthorized(
-                "unknown-write-key", "The write key is not valid or has been revoked."));
-        IngestResult result = ingest.ingest(source, batch);
-        return Response.accepted(result).build();
+        SourceKey source = access.authorise(headerKey != null ? headerKey : batch.writeKey(), origin);
+        IngestResult result = ingest.ingest(source, batch,
+                clients.describe(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
+                        userAgent));
+        return cors(Response.accepted(result), origin).build();
+    }
+
+    /** CORS preflight: the key is not sent with it, so the origin is checked on the request itself. */
+    @OPTIONS
+    public Response preflight(@HeaderParam("Origin") String origin) {
+        return Response.noContent().header("Access-Control-Allow-Origin", origin == null ? "*" : origin)
+                .header("Access-Control-Allow-Methods", "POST, OPTIONS")
+                .header("Access-Control-Allow-Headers", "Content-Type, " + WRITE_KEY_HEADER + ", X-Correlation-Id")
+                .header("Access-Control-Max-Age", "86400").header("Vary", "Origin").build();
+    }
+
+    static Response.ResponseBuilder cors(Response.ResponseBuilder response, String origin) {
+        return origin == null
+                ? response
+                : response.header("Access-Control-Allow-Origin", origin).header("Vary", "Origin");
     }
 }

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.shoppulse.collector.config.CollectorConfig;
 import io.shoppulse.collector.model.IngestResult;
 import io.shoppulse.collector.model.SourceKey;
 import io.shoppulse.common.problem.FieldError;
 import io.shoppulse.common.problem.ProblemException;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -21,35 +21,36 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 
 /**
- * Takes one request's batch: splits it into events, checks each against the envelope, stamps it with the tenant
- * and the receive time, and writes it to Kafka keyed by tenant and session (so a session stays ordered). A refused
- * event goes to the dead-letter topic with its reasons; its valid siblings go on.
+ * Takes one request's batch: splits it into events, checks each against the event contract, stamps it with the
+ * tenant, the receive time, the skew-corrected event time and the client context, and writes it to Kafka keyed by
+ * tenant and session (so a session stays ordered). A refused event goes to the dead-letter topic with its reasons;
+ * its valid siblings go on.
  */
 @ApplicationScoped
 public class EventIngest {
 
     private static final Logger LOG = Logger.getLogger(EventIngest.class);
-    private static final Pattern TYPE = Pattern
-            .compile("[a-z][a-z0-9_]{0,39}|[a-z][a-z0-9_]{0,19}:[a-z][a-z0-9_]{0,39}");
-    private static final int MAX_ID_LENGTH = 128;
 
     private final CollectorConfig config;
     private final EventPublisher publisher;
+    private final EventContract contract;
+    private final ClientContext clients;
     private final ObjectMapper json;
     private final Counter accepted;
     private final Counter rejected;
 
-    public EventIngest(CollectorConfig config, EventPublisher publisher, ObjectMapper json, MeterRegistry registry) {
+    public EventIngest(CollectorConfig config, EventPublisher publisher, EventContract contract, ClientContext clients,
+            ObjectMapper json, MeterRegistry registry) {
         this.config = config;
         this.publisher = publisher;
+        this.contract = contract;
+        this.clients = clients;
         this.json = json;
         this.accepted = Counter.builder("shoppulse.collector.events").tag("outcome", "accepted").register(registry);
         this.rejected = Counter.builder("shoppulse.collector.events").tag("outcome", "rejected").register(registry);
@@ -110,25 +111,36 @@ public class EventIngest {
         return new Batch(writeKey, events, unparsed);
     }
 
-    public IngestResult ingest(SourceKey source, Batch batch) {
-        String receivedAt = Instant.now().toString();
+    /**
+     * Validates and enriches each event, writes the valid ones to the events topic and the others to the dead-letter
+     * topic, and returns once Kafka has acknowledged all of them.
+     *
+     * @param context the request's client context (truncated IP, device), shared by its events
+     */
+    public IngestResult ingest(SourceKey source, Batch batch, ObjectNode context) {
+        Instant now = Instant.now();
+        String receivedAt = now.toString();
         String tenant = source.tenantId().toString();
-        List<CompletableFuture<?>> writes = new ArrayList<>();
+        List<CompletableFuture<?>> writes = new ArrayList<>(batch.events().size());
         List<IngestResult.Rejection> rejections = new ArrayList<>();
         for (int i = 0; i < batch.events().size(); i++) {
             JsonNode event = batch.events().get(i);
             List<FieldError> errors = batch.unparsed().get(i) != null
                     ? List.of(new FieldError("[" + i + "]", "not valid JSON: " + batch.unparsed().get(i)))
-                    : validate(event);
+                    : contract.validate(event);
             if (errors.isEmpty()) {
-                ObjectNode enriched = ((ObjectNode) event).deepCopy();
+                ObjectNode enriched = (ObjectNode) event;
                 enriched.put("tenant_id", tenant);
                 enriched.put("source_id", source.sourceId().toString());
                 enriched.put("received_at", receivedAt);
+                enriched.put("occurred_at", occurredAt(enriched, now).toString());
+                enriched.set("context", contextOf(enriched, context));
                 writes.add(publisher.send(config.topics().events(), tenant + ":" + event.get("session_id").asText(),
                         bytes(enriched)));
             } else {
-                String eventId = event != null && event.hasNonNull("event_id") ? event.get("event_id").asText() : null;
+                String eventId = event != null && event.path("event_id").isTextual()
+                        ? event.get("event_id").asText()
+                        : null;
                 rejections.add(new IngestResult.Rejection(i, eventId, errors));
                 writes.add(publisher.send(config.topics().deadLetter(), tenant,
                         bytes(deadLetter(source, receivedAt, i, event, batch.unparsed().get(i), errors))));
@@ -140,51 +152,44 @@ public class EventIngest {
         return new IngestResult(batch.events().size() - rejections.size(), rejections);
     }
 
-    /** The envelope every event must have; the full per-type contract is checked on top of this. */
-    static List<FieldError> validate(JsonNode event) {
-        List<FieldError> errors = new ArrayList<>();
-        if (event == null || !event.isObject()) {
-            errors.add(new FieldError("event", "must be a JSON object"));
-            return errors;
+    /**
+     * When the event happened on the server's clock. With {@code sent_at} the client's clock error cancels out:
+     * occurred = received - (sent_at - timestamp). Without it, a timestamp too far in the future is replaced by the
+     * receive time. Never later than the receive time.
+     */
+    Instant occurredAt(JsonNode event, Instant receivedAt) {
+        Instant timestamp = instant(event.get("timestamp"));
+        if (timestamp == null) {
+            return receivedAt;
         }
-        JsonNode id = event.get("event_id");
-        if (id == null || !id.isTextual()) {
-            errors.add(new FieldError("event_id", "is required: a UUID that identifies this event"));
-        } else {
-            try {
-                UUID.fromString(id.asText());
-            } catch (IllegalArgumentException e) {
-                errors.add(new FieldError("event_id", "must be a UUID"));
-            }
+        Instant sentAt = instant(event.get("sent_at"));
+        if (sentAt != null) {
+            Instant corrected = receivedAt.minus(Duration.between(timestamp, sentAt));
+            return corrected.isAfter(receivedAt) ? receivedAt : corrected;
         }
-        JsonNode type = event.get("type");
-        if (type == null || !type.isTextual() || !TYPE.matcher(type.asText()).matches()) {
-            errors.add(new FieldError("type",
-                    "is required: a lower_snake_case event name, or namespace:name for a custom event"));
-        }
-        JsonNode timestamp = event.get("timestamp");
-        if (timestamp == null || !timestamp.isTextual()) {
-            errors.add(new FieldError("timestamp", "is required: an ISO-8601 date-time with offset"));
-        } else {
-            try {
-                OffsetDateTime.parse(timestamp.asText());
-            } catch (DateTimeParseException e) {
-                errors.add(new FieldError("timestamp",
-                        "must be an ISO-8601 date-time with offset, e.g. 2026-11-25T10:15:30.123Z"));
-            }
-        }
-        requireId(event, "session_id", errors);
-        requireId(event, "anonymous_id", errors);
-        return errors;
+        return timestamp.isAfter(receivedAt.plus(config.maxClockAhead())) ? receivedAt : timestamp;
     }
 
-    private static void requireId(JsonNode event, String field, List<FieldError> errors) {
-        JsonNode value = event.get(field);
-        if (value == null || !value.isTextual() || value.asText().isBlank()
-                || value.asText().length() > MAX_ID_LENGTH) {
-            errors.add(new FieldError(field,
-                    "is required: a non-blank string of at most " + MAX_ID_LENGTH + " characters"));
+    private static Instant instant(JsonNode value) {
+        if (value == null || !value.isTextual()) {
+            return null;
         }
+        try {
+            return OffsetDateTime.parse(value.asText()).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** A server-side sender names the shopper's browser in user_agent; that beats the sender's own. */
+    private JsonNode contextOf(ObjectNode event, ObjectNode requestContext) {
+        JsonNode userAgent = event.remove("user_agent");
+        if (userAgent == null || !userAgent.isTextual() || userAgent.asText().isBlank()) {
+            return requestContext;
+        }
+        ObjectNode own = requestContext.deepCopy();
+        own.set("device", clients.device(userAgent.asText()));
+        return own;
     }
 
     private ObjectNode deadLetter(SourceKey source, String receivedAt, int index, JsonNode event, String unparsed,

@@ -34,7 +34,8 @@ class EventsWhenKafkaIsDownTest {
         String key = Sources.newWriteKey();
 
         given().header(EventsResource.WRITE_KEY_HEADER, key).contentType(ContentType.JSON)
-                .body(List.of(EventsResourceTest.event("page_view", "s-down"))).post("/v1/events").then()
+                .body(List.of(io.shoppulse.collector.support.Events.of("page_view", "s-down"))).post("/v1/events")
+                .then()
                 .statusCode(503).contentType("application/problem+json")
                 .header("Retry-After", notNullValue())
                 .body("status", equalTo(503));
