@@ -2,15 +2,20 @@
 # ./shoppulse bench ingest: realistic batches posted to the running collector by wrk for a fixed time after a
 # JIT warm-up, then everything the collector accepted is counted in Kafka. The same run measures Kafka's own
 # ProducerPerformance with the collector's producer settings and record size: the box's physical limit.
+#
+# Accounting: `accepted` counts events in batches answered 202. wrk stops with up to one request per connection
+# in flight; the collector still stores those, so Kafka may hold up to connections x batch more distinct events
+# than were acknowledged (`unacknowledged_in_kafka`). `lost` is acknowledged events missing from Kafka, and
+# `duplicates` is events stored more than once; both must be 0.
 
 : "${BENCH_WARMUP_S:=20}"
 : "${BENCH_DURATION_S:=30}"
-: "${BENCH_CONNECTIONS:=64}"
+: "${BENCH_CONNECTIONS:=32}"
 : "${BENCH_THREADS:=2}"
 : "${BENCH_BATCH:=50}"
 : "${BENCH_RAW_RECORDS:=4000000}"
 
-kafka_count() { kafka_java "$SP_ROOT/bench/tools/KafkaCount.java" "$@"; }
+kafka_count() { kafka_java -Xmx1500m "$SP_ROOT/bench/tools/KafkaCount.java" "$@"; }
 
 run_wrk() {
   SHOPPULSE_BENCH_KEY=$1 SHOPPULSE_BENCH_RUN=$2 wrk -t "$BENCH_THREADS" -c "$BENCH_CONNECTIONS" -d "${3}s" \
@@ -58,9 +63,9 @@ bench_main() {
   [[ -n "$warm" && -n "$measured" ]] || die "wrk printed no result"
 
   info "Counting in Kafka"
-  local counted in_kafka record_size
+  local counted in_kafka distinct record_size
   counted=$(kafka_count count "$(kafka_bootstrap)" shop.events.v1 "$start_offsets" "$tenant:")
-  read -r in_kafka record_size <<<"$counted"
+  read -r in_kafka distinct record_size <<<"$counted"
   info "Kafka's raw producer rate with $record_size-byte records"
   local raw
   raw=$(raw_producer_rate "$record_size")
@@ -70,7 +75,7 @@ bench_main() {
 
   local out
   out="$SP_ROOT/bench/results/ingest-$(date -u +%Y%m%dT%H%M%SZ).json"
-  jq -n --argjson warm "$warm" --argjson m "$measured" --argjson in_kafka "$in_kafka" --argjson size "$record_size" \
+  jq -n --argjson warm "$warm" --argjson m "$measured" --argjson in_kafka "$in_kafka" --argjson distinct "$distinct" --argjson size "$record_size" \
     --argjson raw "${raw:-0}" --arg date "$(date -u +%FT%TZ)" --argjson cores "$(nproc)" \
     --arg cpu "$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)" \
     --argjson conns "$BENCH_CONNECTIONS" --argjson warmup "$BENCH_WARMUP_S" \
@@ -81,7 +86,9 @@ bench_main() {
         events_per_s: ($eps | floor), requests_per_s: (($m.requests / $secs) | floor),
         p50_ms: $m.p50_ms, p99_ms: $m.p99_ms,
         sent: (($warm.requests + $m.requests) * $m.batch), accepted: ($warm.accepted + $m.accepted),
-        in_kafka: $in_kafka, lost: (($warm.accepted + $m.accepted) - $in_kafka),
+        in_kafka: $in_kafka, distinct_in_kafka: $distinct, duplicates: ($in_kafka - $distinct),
+        lost: ([0, (($warm.accepted + $m.accepted) - $distinct)] | max),
+        unacknowledged_in_kafka: ([0, ($distinct - ($warm.accepted + $m.accepted))] | max),
         non_202: ($warm.non_202 + $m.non_202), socket_errors: ($warm.socket_errors + $m.socket_errors),
         record_size_bytes: $size, kafka_raw_events_per_s: ($raw | floor),
         ratio_to_raw: (if $raw > 0 then (($eps / $raw) * 1000 | floor) / 1000 else null end)}' >"$out"

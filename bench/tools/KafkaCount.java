@@ -5,17 +5,21 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * Benchmark helper, run as a single-file program on the Kafka jars:
  * {@code offsets BOOTSTRAP TOPIC} prints the end offsets as "partition=offset,...";
  * {@code count BOOTSTRAP TOPIC OFFSETS KEY_PREFIX} reads from those offsets to the current end and prints
- * "<records whose key starts with KEY_PREFIX> <their mean key+value size in bytes>".
+ * "<records whose key starts with KEY_PREFIX> <distinct event_ids among them> <their mean key+value size in bytes>".
  */
 public final class KafkaCount {
 
@@ -47,16 +51,22 @@ public final class KafkaCount {
             partitions.forEach(tp -> consumer.seek(tp, start.getOrDefault(tp.partition(), 0L)));
             long matched = 0;
             long bytes = 0;
+            Set<UUID> ids = new HashSet<>();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))
                             && record.key() != null && record.key().startsWith(args[4])) {
                         matched++;
                         bytes += record.key().length() + record.value().length;
+                        String value = new String(record.value(), StandardCharsets.UTF_8);
+                        int at = value.indexOf("\"event_id\":\"");
+                        if (at >= 0) {
+                            ids.add(UUID.fromString(value.substring(at + 12, at + 48)));
+                        }
                     }
                 }
             }
-            System.out.println(matched + " " + (matched == 0 ? 0 : bytes / matched));
+            System.out.println(matched + " " + ids.size() + " " + (matched == 0 ? 0 : bytes / matched));
         }
     }
 }

@@ -25,7 +25,7 @@ kafka_libs() {
 }
 
 kafka_java() {
-  java -cp "$KAFKA_HOME/libs/*" -Dlog4j2.configurationFile="$SP_ROOT/infra/kafka/log4j2.properties" "$@"
+  java -cp "$KAFKA_HOME/libs/*" -Dlog4j2.configurationFile="$SP_ROOT/infra/kafka/log4j2-tools.properties" "$@"
 }
 
 kafka_config() {

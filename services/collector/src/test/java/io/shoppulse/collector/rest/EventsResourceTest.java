@@ -3,7 +3,7 @@ package io.shoppulse.collector.rest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.shoppulse.collector.support.Events;
-import io.shoppulse.collector.support.EventsTopic;
+import io.shoppulse.common.testing.TopicReader;
 import io.shoppulse.collector.support.Servers;
 import io.shoppulse.collector.support.Sources;
 import io.shoppulse.common.testing.Tokens;
@@ -50,7 +50,7 @@ class EventsResourceTest {
         String session = "s-" + UUID.randomUUID();
         Map<String, Object> view = Events.of("page_view", session);
         Map<String, Object> cart = Events.of("add_to_cart", session);
-        try (EventsTopic topic = new EventsTopic("shop.events.v1")) {
+        try (TopicReader topic = new TopicReader("shop.events.v1")) {
             Instant before = Instant.now();
 
             given().header(EventsResource.WRITE_KEY_HEADER, writeKey).contentType(ContentType.JSON)
@@ -76,7 +76,7 @@ class EventsResourceTest {
         String session = "s-" + UUID.randomUUID();
         Map<String, Object> fromServer = Events.of("purchase", session);
         fromServer.put("user_agent", IPHONE); // a shop backend reporting the shopper's browser
-        try (EventsTopic topic = new EventsTopic("shop.events.v1")) {
+        try (TopicReader topic = new TopicReader("shop.events.v1")) {
 
             given().header(EventsResource.WRITE_KEY_HEADER, writeKey).header("User-Agent", CHROME)
                     .contentType(ContentType.JSON).body(List.of(Events.of("page_view", session), fromServer))
@@ -98,7 +98,7 @@ class EventsResourceTest {
     @Test
     void botsAreFlaggedNotDropped() {
         String session = "s-" + UUID.randomUUID();
-        try (EventsTopic topic = new EventsTopic("shop.events.v1")) {
+        try (TopicReader topic = new TopicReader("shop.events.v1")) {
             given().header(EventsResource.WRITE_KEY_HEADER, writeKey).header("User-Agent", GOOGLEBOT)
                     .contentType(ContentType.JSON).body(List.of(Events.of("page_view", session)))
                     .post("/v1/events").then().statusCode(202);
@@ -118,7 +118,7 @@ class EventsResourceTest {
         skewed.put("sent_at", clientNow.toString());
         Map<String, Object> future = Events.of("view_item", session);
         future.put("timestamp", clientNow.toString()); // no sent_at: cannot be corrected, so clamped
-        try (EventsTopic topic = new EventsTopic("shop.events.v1")) {
+        try (TopicReader topic = new TopicReader("shop.events.v1")) {
 
             given().header(EventsResource.WRITE_KEY_HEADER, writeKey).contentType(ContentType.JSON)
                     .body(List.of(skewed, future)).post("/v1/events").then().statusCode(202);
@@ -140,8 +140,8 @@ class EventsResourceTest {
         bad.put("event_id", "not-a-uuid");
         bad.remove("timestamp");
         bad.put("currency", "EURO");
-        try (EventsTopic events = new EventsTopic("shop.events.v1");
-                EventsTopic dlq = new EventsTopic("shop.events.dlq.v1")) {
+        try (TopicReader events = new TopicReader("shop.events.v1");
+                TopicReader dlq = new TopicReader("shop.events.dlq.v1")) {
 
             given().header(EventsResource.WRITE_KEY_HEADER, writeKey).contentType(ContentType.JSON)
                     .body(List.of(bad, good)).post("/v1/events").then().statusCode(202)
@@ -233,7 +233,7 @@ class EventsResourceTest {
     @Test
     void theNoScriptPixelRecordsAPageViewAndAnswersAGif() {
         String url = "https://shop.example.com/noscript/" + UUID.randomUUID();
-        try (EventsTopic topic = new EventsTopic("shop.events.v1")) {
+        try (TopicReader topic = new TopicReader("shop.events.v1")) {
 
             byte[] gif = given().queryParam("writeKey", writeKey).queryParam("url", url).header("User-Agent", CHROME)
                     .get("/v1/p.gif").then().statusCode(200).contentType("image/gif").extract().asByteArray();

@@ -1,8 +1,7 @@
-package io.shoppulse.collector.support;
+package io.shoppulse.common.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shoppulse.common.testing.Platform;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,7 +23,7 @@ import org.awaitility.Awaitility;
  * Reads a topic of the real broker from the offsets it had when created, so a test sees only what it caused
  * (other tests and a running demo write to the same topics; tests filter by their own ids).
  */
-public final class EventsTopic implements AutoCloseable {
+public final class TopicReader implements AutoCloseable {
 
     public record Message(String key, JsonNode value) {
     }
@@ -33,7 +32,7 @@ public final class EventsTopic implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<Message> seen = new ArrayList<>();
 
-    public EventsTopic(String topic) {
+    public TopicReader(String topic) {
         consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.kafkaBootstrap(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
                 new ByteArrayDeserializer());
