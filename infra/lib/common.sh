@@ -48,7 +48,9 @@ load_secrets() {
       } >"$SP_SECRETS"
     )
   fi
-  # Service database passwords are added as services appear.
+  # Secrets added as the platform grows (an older checkout gets them on its next run).
+  grep -q '^SHOPPULSE_SHOPIFY_WEBHOOK_SECRET=' "$SP_SECRETS" || echo "SHOPPULSE_SHOPIFY_WEBHOOK_SECRET=$(random_secret 32)" >>"$SP_SECRETS"
+  grep -q '^SHOPPULSE_WOOCOMMERCE_WEBHOOK_SECRET=' "$SP_SECRETS" || echo "SHOPPULSE_WOOCOMMERCE_WEBHOOK_SECRET=$(random_secret 32)" >>"$SP_SECRETS"
   local svc var
   for svc in $(service_names); do
     var="SHOPPULSE_DB_PASSWORD_$(upper "$svc")"

@@ -1,8 +1,11 @@
 # shellcheck shell=bash
-# The demo shop: a source (write key) of the demo tenant in the collector, created through the collector's own
-# admin API with the demo admin's token, exactly as a shop owner would.
+# The demo shop: sources (write keys) of the demo tenant in the collector, created through the collector's own
+# admin API with the demo admin's token, exactly as a shop owner would. One for the storefront's pages, one for
+# the shop's backend (webhooks and the RabbitMQ bridge run by the routes runtime).
 
-DEMO_SOURCE_NAME="Demo storefront"
+: "${SHOPPULSE_STOREFRONT_PORT:=8090}"
+
+demo_storefront_url() { echo "http://127.0.0.1:$SHOPPULSE_STOREFRONT_PORT"; }
 
 # True when the collector accepts the key (an empty batch is a valid request).
 write_key_valid() {
@@ -11,30 +14,37 @@ write_key_valid() {
     -H 'Content-Type: application/json' -H "X-ShopPulse-Key: $1" -d '[]')" == 202 ]]
 }
 
-demo_up() {
-  SHOPPULSE_DEMO_WRITE_KEY=""
-  if [[ -f "$SP_ENV" ]]; then
-    SHOPPULSE_DEMO_WRITE_KEY=$(sed -n 's/^SHOPPULSE_DEMO_WRITE_KEY=//p' "$SP_ENV")
-  fi
-  if write_key_valid "$SHOPPULSE_DEMO_WRITE_KEY"; then
-    ok "demo source: write key is valid"
+# ensure_source VAR NAME ORIGINS_JSON: sets VAR to a valid write key of the named demo source, creating the source
+# or rotating its key when the one in .shoppulse/env is missing or no longer valid.
+ensure_source() {
+  local var=$1 name=$2 origins=$3 key="" token api existing
+  [[ -f "$SP_ENV" ]] && key=$(sed -n "s/^$var=//p" "$SP_ENV")
+  if write_key_valid "$key"; then
+    printf -v "$var" '%s' "$key"
+    ok "source '$name': write key is valid"
     return 0
   fi
-  local token api existing
   token=$(keycloak_token demo-admin)
   api="$(service_url collector)/v1/sources"
   existing=$(curl -fsS --max-time 10 -H "Authorization: Bearer $token" "$api" \
-    | jq -r --arg name "$DEMO_SOURCE_NAME" '.[] | select(.name == $name) | .source_id' | head -n 1) \
+    | jq -r --arg name "$name" '.[] | select(.name == $name) | .source_id' | head -n 1) \
     || die "cannot list the demo tenant's sources"
   if [[ -n "$existing" ]]; then
     # The key is shown only once; a lost one is replaced by a new one.
-    SHOPPULSE_DEMO_WRITE_KEY=$(curl -fsS --max-time 10 -X POST -H "Authorization: Bearer $token" "$api/$existing/rotate-key" \
-      | jq -er .write_key) || die "cannot rotate the demo source's write key"
-    ok "demo source: rotated its write key"
+    key=$(curl -fsS --max-time 10 -X POST -H "Authorization: Bearer $token" "$api/$existing/rotate-key" \
+      | jq -er .write_key) || die "cannot rotate the write key of '$name'"
+    ok "source '$name': rotated its write key"
   else
-    SHOPPULSE_DEMO_WRITE_KEY=$(curl -fsS --max-time 10 -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-      -d "{\"name\": \"$DEMO_SOURCE_NAME\", \"allowed_origins\": [\"http://localhost:8090\", \"http://127.0.0.1:8090\"]}" "$api" \
-      | jq -er .write_key) || die "cannot create the demo source"
-    ok "demo source: created"
+    key=$(curl -fsS --max-time 10 -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      -d "$(jq -n --arg name "$name" --argjson origins "$origins" '{name: $name, allowed_origins: $origins}')" "$api" \
+      | jq -er .write_key) || die "cannot create the source '$name'"
+    ok "source '$name': created"
   fi
+  printf -v "$var" '%s' "$key"
+}
+
+demo_up() {
+  ensure_source SHOPPULSE_DEMO_WRITE_KEY "Demo storefront" \
+    "[\"$(demo_storefront_url)\", \"http://localhost:$SHOPPULSE_STOREFRONT_PORT\"]"
+  ensure_source SHOPPULSE_DEMO_BACKEND_WRITE_KEY "Demo shop backend" "[]"
 }

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # The Camel Quarkus services: built by Maven when missing or stale, run as fast-jars on the default JDK 17.
 
-declare -A SERVICE_PORT=([collector]=8081 [catalog]=8082 [orders]=8083 [analytics]=8084 [recommendations]=8085 [identity]=8086)
+declare -A SERVICE_PORT=([collector]=8081 [catalog]=8082 [orders]=8083 [analytics]=8084 [recommendations]=8085 [identity]=8086 [routes]=8088)
 : "${SHOPPULSE_SERVICE_HEAP:=-Xms64m -Xmx384m}"
 
 service_port() {
@@ -10,16 +10,24 @@ service_port() {
   echo "${!var:-${SERVICE_PORT[$1]:-8090}}"
 }
 service_url() { echo "http://127.0.0.1:$(service_port "$1")"; }
-service_jar() { echo "$SP_ROOT/services/$1/target/quarkus-app/quarkus-run.jar"; }
+service_dir() { if [[ "$1" == routes ]]; then echo "$SP_ROOT/routes"; else echo "$SP_ROOT/services/$1"; fi; }
+service_jar() { echo "$(service_dir "$1")/target/quarkus-app/quarkus-run.jar"; }
+
+# Everything the launcher runs as a Quarkus app: the services, then the routes runtime (it sends through the collector).
+runtime_names() {
+  service_names
+  [[ -f "$SP_ROOT/routes/pom.xml" ]] && echo routes
+  return 0
+}
 service_healthy() { http_ok "$(service_url "$1")/q/health/ready"; }
 
 # True when a source, pom or resource changed since the last build of any service.
 services_stale() {
   local svc jar
-  for svc in $(service_names); do
+  for svc in $(runtime_names); do
     jar=$(service_jar "$svc")
     [[ -f "$jar" ]] || return 0
-    [[ -n "$(find "$SP_ROOT/pom.xml" "$SP_ROOT/services/$svc" "$SP_ROOT/services/common" -newer "$jar" \
+    [[ -n "$(find "$SP_ROOT/pom.xml" "$(service_dir "$svc")" "$SP_ROOT/services/common" -newer "$jar" \
       -type f \( -name '*.java' -o -name '*.xml' -o -name '*.properties' -o -name '*.sql' -o -name '*.json' -o -name '*.yaml' \) \
       -not -path '*/target/*' -print -quit)" ]] && return 0
   done
@@ -41,22 +49,33 @@ services_build() {
 # The environment a service process gets: endpoints of the servers and its own database login.
 service_env() {
   local svc=$1 password_var
-  password_var="SHOPPULSE_DB_PASSWORD_$(upper "$svc")"
   echo "QUARKUS_HTTP_HOST=${SHOPPULSE_BIND_HOST:-127.0.0.1}"
   echo "QUARKUS_HTTP_PORT=$(service_port "$svc")"
-  echo "SHOPPULSE_DB_USER=shoppulse_${svc//-/_}"
-  echo "SHOPPULSE_DB_PASSWORD=${!password_var}"
+  if [[ "$svc" == routes ]]; then
+    echo "SHOPPULSE_COLLECTOR_URL=$(service_url collector)"
+    echo "SHOPPULSE_ROUTES_WRITE_KEY=$SHOPPULSE_DEMO_BACKEND_WRITE_KEY"
+    echo "SHOPPULSE_SHOPIFY_WEBHOOK_SECRET=$SHOPPULSE_SHOPIFY_WEBHOOK_SECRET"
+    echo "SHOPPULSE_WOOCOMMERCE_WEBHOOK_SECRET=$SHOPPULSE_WOOCOMMERCE_WEBHOOK_SECRET"
+  else
+    password_var="SHOPPULSE_DB_PASSWORD_$(upper "$svc")"
+    echo "SHOPPULSE_DB_USER=shoppulse_${svc//-/_}"
+    echo "SHOPPULSE_DB_PASSWORD=${!password_var}"
+  fi
 }
 
 service_up() {
   local svc=$1 jar
+  jar=$(service_jar "$svc")
+  if is_running "$svc" && [[ "$jar" -nt "$(pid_file "$svc")" ]]; then
+    info "$svc was rebuilt since it started; restarting it"
+    stop_process "$svc"
+  fi
   if is_running "$svc" && service_healthy "$svc"; then
     ok "$svc already running"
     return 0
   fi
   tcp_open 127.0.0.1 "$(service_port "$svc")" \
     && die "port $(service_port "$svc") is taken by a process ./shoppulse did not start; stop it or set SHOPPULSE_$(upper "$svc")_PORT"
-  jar=$(service_jar "$svc")
   [[ -f "$jar" ]] || die "$svc is not built ($jar missing)"
   info "Starting $svc on $(service_url "$svc")"
   local env_args

@@ -31,11 +31,13 @@ public class CollectorResource implements QuarkusTestResourceLifecycleManager {
         Path root = repositoryRoot();
         Path jar = root.resolve("services/collector/target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: build the collector first (mvn package, or ./shoppulse test)");
+            throw new IllegalStateException(
+                    jar + " is missing: build the collector first (mvn package, or ./shoppulse test)");
         }
         int port = freePort();
         ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m", "-jar", jar.toString())
-                .redirectErrorStream(true).redirectOutput(root.resolve("services/collector/target/collector-for-tests.log").toFile());
+                .redirectErrorStream(true)
+                .redirectOutput(root.resolve("services/collector/target/collector-for-tests.log").toFile());
         Map<String, String> env = builder.environment();
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
@@ -53,7 +55,8 @@ public class CollectorResource implements QuarkusTestResourceLifecycleManager {
         HttpClient http = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
             if (!process.isAlive()) {
-                throw new IllegalStateException("The collector exited; see services/collector/target/collector-for-tests.log");
+                throw new IllegalStateException(
+                        "The collector exited; see services/collector/target/collector-for-tests.log");
             }
             try {
                 return http.send(HttpRequest.newBuilder(URI.create(url + "/q/health/ready")).build(),
@@ -75,7 +78,8 @@ public class CollectorResource implements QuarkusTestResourceLifecycleManager {
             if (response.statusCode() != 201) {
                 throw new IllegalStateException("Cannot create a source: " + response.body());
             }
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).get("write_key").asText();
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).get("write_key")
+                    .asText();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
