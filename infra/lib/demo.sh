@@ -48,3 +48,22 @@ demo_up() {
     "[\"$(demo_storefront_url)\", \"http://localhost:$SHOPPULSE_STOREFRONT_PORT\"]"
   ensure_source SHOPPULSE_DEMO_BACKEND_WRITE_KEY "Demo shop backend" "[]"
 }
+
+storefront_healthy() { http_ok "$(demo_storefront_url)/index.html"; }
+
+# The demo storefront: static pages served by the JDK's own web server (jwebserver, in the Java 21+ runtime that
+# Keycloak uses), with a config.js that points its tracker at the collector with the demo storefront's key.
+storefront_up() {
+  local dir="$SP_STATE/storefront" java21
+  mkdir -p "$dir"
+  cp "$SP_ROOT"/demo/storefront/* "$dir/"
+  printf "window.SHOPPULSE = {endpoint: '%s', writeKey: '%s'};\n" "$(service_url collector)" "$SHOPPULSE_DEMO_WRITE_KEY" >"$dir/config.js"
+  if is_running storefront && storefront_healthy; then
+    ok "storefront already running"
+    return 0
+  fi
+  java21=$(find_java21) || die "the demo storefront is served by jwebserver from a Java 21+ runtime; none was found"
+  info "Starting the demo storefront on $(demo_storefront_url)"
+  start_process storefront "$java21/bin/jwebserver" -b 127.0.0.1 -p "$SHOPPULSE_STOREFRONT_PORT" -d "$dir" -o info
+  wait_for storefront 30 storefront_healthy
+}

@@ -36,7 +36,7 @@ check() {
 all_healthy_json() {
   local json
   json=$("$SP_ROOT/shoppulse" status --json) || return 1
-  jq -e 'length >= 6 and all(.healthy)' <<<"$json" >/dev/null
+  jq -e 'length >= 7 and all(.healthy)' <<<"$json" >/dev/null
 }
 
 # The output of up holds the demo passwords: keep it out of CI logs.
@@ -61,14 +61,14 @@ collector_accepts_demo_key() {
 # The launcher's promises: up starts everything healthy, a second up changes nothing, down leaves none of ours.
 launcher_checks() {
   local svc services_before=()
-  for svc in $(runtime_names); do is_running "$svc" && services_before+=("$svc"); done
+  for svc in $(runtime_names) storefront; do is_running "$svc" && services_before+=("$svc"); done
   check "shellcheck is clean" run_shellcheck
   check "up starts every component" quiet_up
   check "status --json reports every component healthy" all_healthy_json
   check "a second up changes nothing" same_pids_after_second_up
   check "the demo write key in .shoppulse/env is accepted" collector_accepts_demo_key
   # Stop the services this run started (a developer's running platform is left as it was).
-  for svc in $(runtime_names); do
+  for svc in $(runtime_names) storefront; do
     [[ " ${services_before[*]} " == *" $svc "* ]] || stop_process "$svc"
   done
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Reads a topic of the real broker from the offsets it had when created, so a test sees only what it caused
@@ -43,17 +44,22 @@ public final class TopicReader implements AutoCloseable {
         partitions.forEach(consumer::position); // resolve the end offsets now, before the test writes
     }
 
-    /** Waits until {@code count} messages match, and returns them. */
+    /** Waits until {@code count} messages match, and returns them; on time-out, says which did match. */
     public List<Message> await(Predicate<Message> match, int count) {
         List<Message> found = new ArrayList<>();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                seen.add(new Message(record.key(), parse(record.value())));
-            }
-            found.clear();
-            seen.stream().filter(match).forEach(found::add);
-            return found.size() >= count;
-        });
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    seen.add(new Message(record.key(), parse(record.value())));
+                }
+                found.clear();
+                seen.stream().filter(match).forEach(found::add);
+                return found.size() >= count;
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("Expected " + count + " matching records within 30 s, found " + found.size() + ": "
+                    + found.stream().map(m -> m.value().path("type").asText()).toList(), e);
+        }
         return found;
     }
 
