@@ -1,11 +1,10 @@
 package io.shoppulse.collector.rest;
 
-import io.shoppulse.collector.model.IngestResult;
-import io.shoppulse.collector.model.SourceKey;
 import io.shoppulse.collector.service.ClientContext;
 import io.shoppulse.collector.service.EventIngest;
 import io.shoppulse.collector.service.SourceAccess;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
@@ -36,20 +35,24 @@ public class EventsResource {
         this.clients = clients;
     }
 
+    /**
+     * Parsing, validation and enrichment run on a worker thread, keeping the event loop free for I/O; Kafka's
+     * acknowledgement is awaited asynchronously, so no thread sits waiting for it.
+     */
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @Blocking
-    public Response collect(@HeaderParam(WRITE_KEY_HEADER) String headerKey,
+    public Uni<Response> collect(@HeaderParam(WRITE_KEY_HEADER) String headerKey,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @HeaderParam("Origin") String origin,
             @HeaderParam(HttpHeaders.USER_AGENT) String userAgent, @Context HttpServerRequest request, byte[] body) {
         boolean ndjson = contentType != null && contentType.toLowerCase().startsWith("application/x-ndjson");
         EventIngest.Batch batch = ingest.parse(body == null ? new byte[0] : body, ndjson);
-        SourceKey source = access.authorise(headerKey != null ? headerKey : batch.writeKey(), origin);
-        IngestResult result = ingest.ingest(source, batch,
-                clients.describe(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
-                        userAgent));
-        return cors(Response.accepted(result), origin).build();
+        String ip = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        return access.authorise(headerKey != null ? headerKey : batch.writeKey(), origin)
+                .chain(source -> Uni.createFrom().completionStage(ingest.ingest(source, batch,
+                        clients.describe(ip, userAgent))))
+                .map(result -> cors(Response.accepted(result), origin).build());
     }
 
     /** CORS preflight: the key is not sent with it, so the origin is checked on the request itself. */

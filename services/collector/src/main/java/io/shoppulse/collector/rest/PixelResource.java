@@ -65,7 +65,7 @@ public class PixelResource {
             @QueryParam("url") String url, @QueryParam("title") String title, @QueryParam("referrer") String referrer,
             @QueryParam("event_id") String eventId, @HeaderParam(HttpHeaders.USER_AGENT) String userAgent,
             @HeaderParam("Referer") String refererHeader, @Context HttpServerRequest request) {
-        SourceKey source = access.authorise(writeKey, null);
+        SourceKey source = access.authoriseAndWait(writeKey, null);
         String ip = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
         String visitor = dailyVisitor(source, ClientContext.truncateIp(ip), userAgent);
         ObjectNode event = json.createObjectNode();
@@ -85,7 +85,7 @@ public class PixelResource {
                 page.put("referrer", referrer);
             }
         }
-        IngestResult result = ingest.ingest(source, new EventIngest.Batch(null, List.<JsonNode>of(event),
+        IngestResult result = ingest.ingestAndWait(source, new EventIngest.Batch(null, List.<JsonNode>of(event),
                 java.util.Collections.singletonList(null)), clients.describe(ip, userAgent));
         if (!result.rejected().isEmpty()) {
             throw ProblemException.badRequest("The pixel's event is not valid.", result.rejected().get(0).errors());

@@ -17,14 +17,11 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Takes one request's batch: splits it into events, checks each against the event contract, stamps it with the
@@ -113,11 +110,12 @@ public class EventIngest {
 
     /**
      * Validates and enriches each event, writes the valid ones to the events topic and the others to the dead-letter
-     * topic, and returns once Kafka has acknowledged all of them.
+     * topic; the result completes once Kafka has acknowledged all of them, or fails with a 503 problem. Nothing here
+     * blocks, so it runs on the event loop: a few threads append to the producer instead of many contending ones.
      *
      * @param context the request's client context (truncated IP, device), shared by its events
      */
-    public IngestResult ingest(SourceKey source, Batch batch, ObjectNode context) {
+    public CompletableFuture<IngestResult> ingest(SourceKey source, Batch batch, ObjectNode context) {
         Instant now = Instant.now();
         String receivedAt = now.toString();
         String tenant = source.tenantId().toString();
@@ -146,10 +144,21 @@ public class EventIngest {
                         bytes(deadLetter(source, receivedAt, i, event, batch.unparsed().get(i), errors))));
             }
         }
-        awaitAll(writes);
-        accepted.increment(batch.events().size() - rejections.size());
-        rejected.increment(rejections.size());
-        return new IngestResult(batch.events().size() - rejections.size(), rejections);
+        int acceptedCount = batch.events().size() - rejections.size();
+        return allAcknowledged(writes).thenApply(done -> {
+            accepted.increment(acceptedCount);
+            rejected.increment(rejections.size());
+            return new IngestResult(acceptedCount, rejections);
+        });
+    }
+
+    /** For callers on a worker thread (the pixel): the same, waited for. */
+    public IngestResult ingestAndWait(SourceKey source, Batch batch, ObjectNode context) {
+        try {
+            return ingest(source, batch, context).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /**
@@ -171,14 +180,7 @@ public class EventIngest {
     }
 
     private static Instant instant(JsonNode value) {
-        if (value == null || !value.isTextual()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value.asText()).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return value == null || !value.isTextual() ? null : Timestamps.parse(value.asText());
     }
 
     /** A server-side sender names the shopper's browser in user_agent; that beats the sender's own. */
@@ -216,19 +218,15 @@ public class EventIngest {
         }
     }
 
-    private void awaitAll(List<CompletableFuture<?>> writes) {
+    private CompletableFuture<Void> allAcknowledged(List<CompletableFuture<?>> writes) {
         Duration timeout = config.kafkaAckTimeout();
-        try {
-            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(timeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ProblemException.unavailable("Interrupted while writing events; retry.", Duration.ofSeconds(1));
-        } catch (ExecutionException | TimeoutException e) {
-            // Some events may already be in Kafka; a retry with the same event_ids is deduplicated downstream.
-            LOG.warnf("Kafka did not acknowledge a batch: %s", e.getCause() != null ? e.getCause() : e);
-            throw ProblemException.unavailable("Events could not be stored right now; retry the same batch.",
-                    Duration.ofSeconds(5));
-        }
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionally(error -> {
+                    // Some events may already be in Kafka; a retry with the same event_ids is deduplicated downstream.
+                    LOG.warnf("Kafka did not acknowledge a batch: %s",
+                            error.getCause() != null ? error.getCause() : error);
+                    throw ProblemException.unavailable("Events could not be stored right now; retry the same batch.",
+                            Duration.ofSeconds(5));
+                });
     }
 }

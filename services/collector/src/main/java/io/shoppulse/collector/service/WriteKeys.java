@@ -1,6 +1,7 @@
 package io.shoppulse.collector.service;
 
 import io.shoppulse.collector.model.SourceKey;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
@@ -51,11 +52,11 @@ public class WriteKeys {
     }
 
     /** The source a key belongs to, if the key is live. */
-    public Optional<SourceKey> resolve(String key) {
+    public Uni<Optional<SourceKey>> resolve(String key) {
         if (key == null || !key.startsWith(PREFIX) || key.length() != PREFIX.length() + LENGTH) {
-            return Optional.empty();
+            return Uni.createFrom().item(Optional.empty());
         }
-        return Optional.ofNullable(cache.lookup(HexFormat.of().formatHex(hash(key))));
+        return cache.lookup(HexFormat.of().formatHex(hash(key))).map(Optional::ofNullable);
     }
 
     /** Called after a key is rotated or revoked, so it stops working on this replica at once. */
