@@ -35,7 +35,7 @@ bench_main() {
   info "Waiting ${BENCH_IDLE_SETTLE_S}s for the platform to settle, then reading RSS"
   sleep "$BENCH_IDLE_SETTLE_S"
   local name rss_json="{}"
-  for name in kafka keycloak $(service_names); do
+  for name in kafka keycloak $(runtime_names) storefront; do
     is_running "$name" || continue
     rss_json=$(jq --arg n "$name" --argjson v "$(group_rss_mib "$name")" '. + {($n): $v}' <<<"$rss_json")
   done
