@@ -109,6 +109,9 @@
     }
   };
 
+  document.getElementById('site-header').innerHTML = '<a href="index.html"><strong>Northpeak</strong> demo shop</a>'
+    + '<a href="cart.html" id="cart-link">Cart (<span id="cart-count">0</span>)</a>'
+    + '<form action="index.html"><input name="q" id="search" placeholder="Search" aria-label="Search"></form>';
   window.shoppulse('page');
   renderCount();
   pages[document.body.getAttribute('data-page')]();

@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -86,7 +87,7 @@ public class PixelResource {
             }
         }
         IngestResult result = ingest.ingestAndWait(source, new EventIngest.Batch(null, List.<JsonNode>of(event),
-                java.util.Collections.singletonList(null)), clients.describe(ip, userAgent));
+                Collections.singletonList(null)), clients.describe(ip, userAgent));
         if (!result.rejected().isEmpty()) {
             throw ProblemException.badRequest("The pixel's event is not valid.", result.rejected().get(0).errors());
         }
