@@ -42,6 +42,11 @@ bench_main() {
     echo "producer rate, and writes bench/results/ingest-<date>.json. Settings: BENCH_DURATION_S, BENCH_CONNECTIONS, ..."
     return 0
   }
+  if ! command -v wrk >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]]; then
+    info "Installing wrk (Debian package)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 ||
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+  fi
   command -v wrk >/dev/null 2>&1 || die "wrk is needed (apt-get install wrk)"
   "$SP_ROOT/shoppulse" up >"$SP_LOGS/bench-up.log" 2>&1 || die "up failed; see .shoppulse/logs/bench-up.log"
   load_secrets

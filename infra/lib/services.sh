@@ -3,6 +3,15 @@
 
 declare -A SERVICE_PORT=([collector]=8081 [catalog]=8082 [orders]=8083 [analytics]=8084 [recommendations]=8085 [identity]=8086 [routes]=8088)
 : "${SHOPPULSE_SERVICE_HEAP:=-Xms64m -Xmx384m}"
+# The collector holds Yauaa's matcher tables and turns over ~1 GB/s of short-lived garbage at full load: a larger
+# young generation keeps GC from dominating. SHOPPULSE_<SERVICE>_HEAP overrides per service.
+declare -A SERVICE_HEAP=([collector]="-Xms512m -Xmx1g")
+
+service_heap() {
+  local var
+  var="SHOPPULSE_$(upper "$1")_HEAP"
+  echo "${!var:-${SERVICE_HEAP[$1]:-$SHOPPULSE_SERVICE_HEAP}}"
+}
 
 service_port() {
   local var
@@ -80,7 +89,7 @@ service_up() {
   info "Starting $svc on $(service_url "$svc")"
   local env_args
   mapfile -t env_args < <(service_env "$svc")
-  # shellcheck disable=SC2086 # the heap options are a word list
-  start_process "$svc" env "${env_args[@]}" java $SHOPPULSE_SERVICE_HEAP -jar "$jar"
+  # shellcheck disable=SC2046 # the heap options are a word list
+  start_process "$svc" env "${env_args[@]}" java $(service_heap "$svc") -jar "$jar"
   wait_for "$svc" 120 service_healthy "$svc"
 }

@@ -86,8 +86,8 @@ public class PixelResource {
                 page.put("referrer", referrer);
             }
         }
-        IngestResult result = ingest.ingestAndWait(source, new EventIngest.Batch(null, List.<JsonNode>of(event),
-                Collections.singletonList(null)), clients.describe(ip, userAgent));
+        IngestResult result = ingest.ingestAndWait(source,
+                new EventIngest.Batch(null, List.of(EventIngest.Event.of(event))), clients.describe(ip, userAgent));
         if (!result.rejected().isEmpty()) {
             throw ProblemException.badRequest("The pixel's event is not valid.", result.rejected().get(0).errors());
         }

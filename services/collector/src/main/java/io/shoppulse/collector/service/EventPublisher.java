@@ -3,6 +3,7 @@ package io.shoppulse.collector.service;
 import io.shoppulse.collector.config.CollectorConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The collector's one Kafka producer. Durable by construction: every record is acknowledged by all in-sync replicas
@@ -45,20 +47,43 @@ public class EventPublisher {
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
-    public CompletableFuture<RecordMetadata> send(String topic, String key, byte[] value) {
-        CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
+    /** Acknowledgements for {@code records} records, complete when Kafka has acknowledged all of them. */
+    public Acks acks(int records) {
+        return new Acks(records);
+    }
+
+    public void send(String topic, String key, byte[] value, Acks acks) {
         try {
-            producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
-                if (error != null) {
-                    result.completeExceptionally(error);
-                } else {
-                    result.complete(metadata);
-                }
-            });
+            producer.send(new ProducerRecord<>(topic, key, value), acks);
         } catch (RuntimeException e) {
-            result.completeExceptionally(e); // e.g. metadata not available within max.block.ms
+            acks.onCompletion(null, e); // e.g. metadata not available within max.block.ms
         }
-        return result;
+    }
+
+    /** One callback shared by a request's records: the request needs all of them, not each one. */
+    public static final class Acks implements Callback {
+        private final AtomicInteger pending;
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        Acks(int records) {
+            this.pending = new AtomicInteger(records);
+            if (records == 0) {
+                done.complete(null);
+            }
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception error) {
+            if (error != null) {
+                done.completeExceptionally(error);
+            } else if (pending.decrementAndGet() == 0) {
+                done.complete(null);
+            }
+        }
+
+        public CompletableFuture<Void> done() {
+            return done;
+        }
     }
 
     @PreDestroy

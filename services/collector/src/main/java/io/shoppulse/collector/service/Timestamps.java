@@ -27,6 +27,11 @@ final class Timestamps {
         }
     }
 
+    /** True for the plain shape {@link #parse} reads directly, when it is a real date and time. */
+    static boolean isPlainRfc3339(String text) {
+        return fast(text) != null;
+    }
+
     private static Instant fast(String s) {
         int n = s.length();
         if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
@@ -47,7 +52,7 @@ final class Timestamps {
         int nanos = 0;
         if (s.charAt(i) == '.') {
             int start = ++i;
-            while (i < n && Character.isDigit(s.charAt(i))) {
+            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
                 i++;
             }
             int count = i - start;
@@ -65,7 +70,8 @@ final class Timestamps {
         } else if (i == n - 6 && (s.charAt(i) == '+' || s.charAt(i) == '-') && s.charAt(i + 3) == ':') {
             int oh = digits(s, i + 1, 2);
             int om = digits(s, i + 4, 2);
-            if (oh < 0 || oh > 18 || om < 0 || om > 59) {
+            // ZoneOffset's range is +-18:00; -00:00 means "offset unknown" in RFC 3339: left to the full parser.
+            if (oh < 0 || om < 0 || om > 59 || oh * 60 + om > 18 * 60 || oh + om == 0 && s.charAt(i) == '-') {
                 return null;
             }
             offsetSeconds = (s.charAt(i) == '-' ? -1 : 1) * (oh * 3600 + om * 60);

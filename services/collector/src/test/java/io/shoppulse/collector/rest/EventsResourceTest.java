@@ -72,6 +72,47 @@ class EventsResourceTest {
     }
 
     @Test
+    void eventsGoOnAsSentWithTheServersFieldsWhichNoClientCanForge() throws Exception {
+        String session = "s-" + UUID.randomUUID();
+        Map<String, Object> view = new java.util.LinkedHashMap<>(Events.of("page_view", session));
+        view.put("page", Map.of("url", "https://shop.example.com/caf%C3%A9", "title", "Caf\u00e9 \u2615 \"quoted\""));
+        Map<String, Object> forged = new java.util.LinkedHashMap<>(Events.of("view_item", session));
+        forged.put("tenant_id", UUID.randomUUID().toString());
+        forged.put("received_at", "2000-01-01T00:00:00Z");
+        // Pretty-printed, with escapes and non-ASCII text: what arrives in Kafka must still be one valid object.
+        String body = new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(List.of(view, forged));
+        try (TopicReader topic = new TopicReader("shop.events.v1")) {
+            given().header(EventsResource.WRITE_KEY_HEADER, writeKey).contentType(ContentType.JSON)
+                    .body(body.getBytes(StandardCharsets.UTF_8)).post("/v1/events").then().statusCode(202)
+                    .body("accepted", equalTo(2));
+
+            var messages = topic.await(m -> session.equals(m.value().path("session_id").asText()), 2);
+            String tenant = Tokens.tenantOf("demo-admin");
+            assertThat(messages.get(0).value().path("page").path("title").asText())
+                    .isEqualTo("Caf\u00e9 \u2615 \"quoted\"");
+            assertThat(messages).allSatisfy(m -> {
+                assertThat(m.value().get("tenant_id").asText()).isEqualTo(tenant);
+                assertThat(m.raw().split("\"tenant_id\"", -1)).as("one tenant_id in " + m.raw()).hasSize(2);
+                assertThat(m.raw().split("\"received_at\"", -1)).hasSize(2);
+                assertThat(m.value().get("context").isObject()).isTrue();
+            });
+            assertThat(Instant.parse(messages.get(1).value().get("received_at").asText()))
+                    .isAfter(Instant.parse("2020-01-01T00:00:00Z"));
+        }
+    }
+
+    @Test
+    void aKeyGivenTwiceInAnEventIsMalformed() {
+        String event = Events.json(Events.of("page_view", "s-dup"));
+        String twice = event.substring(0, event.length() - 1) + ",\"type\":\"purchase\"}";
+
+        given().header(EventsResource.WRITE_KEY_HEADER, writeKey).contentType(ContentType.JSON)
+                .body("[" + twice + "]").post("/v1/events").then().statusCode(400)
+                .body("errors[0].reason", containsString("Duplicate field 'type'"));
+    }
+
+    @Test
     void theClientContextIsAddedWithoutTheFullIpAddress() {
         String session = "s-" + UUID.randomUUID();
         Map<String, Object> fromServer = Events.of("purchase", session);

@@ -6,15 +6,9 @@ import io.shoppulse.common.problem.FieldError;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,18 +16,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EventContractTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern EXAMPLE = Pattern.compile("### (\\S+)\\n.*?```json\\n(.*?)```", Pattern.DOTALL);
     private static EventContract contract;
     private static Map<String, ObjectNode> examples;
 
     @BeforeAll
-    static void load() throws IOException {
+    static void load() {
         contract = new EventContract();
-        examples = new LinkedHashMap<>();
-        Matcher m = EXAMPLE.matcher(Files.readString(Path.of("../../docs/events.md")));
-        while (m.find()) {
-            examples.put(m.group(1), (ObjectNode) JSON.readTree(m.group(2)));
-        }
+        examples = DocumentedExamples.load();
     }
 
     @Test

@@ -26,7 +26,8 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class TopicReader implements AutoCloseable {
 
-    public record Message(String key, JsonNode value) {
+    /** A record: its key, its value parsed, and the value exactly as stored. */
+    public record Message(String key, JsonNode value, String raw) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,7 +51,8 @@ public final class TopicReader implements AutoCloseable {
         try {
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    seen.add(new Message(record.key(), parse(record.value())));
+                    seen.add(new Message(record.key(), parse(record.value()),
+                            new String(record.value(), java.nio.charset.StandardCharsets.UTF_8)));
                 }
                 found.clear();
                 seen.stream().filter(match).forEach(found::add);
