@@ -3,7 +3,6 @@ package io.shoppulse.collector.rest;
 import io.shoppulse.collector.service.ClientContext;
 import io.shoppulse.collector.service.EventIngest;
 import io.shoppulse.collector.service.SourceAccess;
-import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
@@ -36,13 +35,13 @@ public class EventsResource {
     }
 
     /**
-     * Parsing, validation and enrichment run on a worker thread, keeping the event loop free for I/O; Kafka's
-     * acknowledgement is awaited asynchronously, so no thread sits waiting for it.
+     * Runs on the event loop: parsing, validation and enrichment are short CPU work that never waits, and Kafka's
+     * acknowledgement is awaited asynchronously, so a few I/O threads serve every connection (a worker-thread pool
+     * only added hand-offs and contention on the producer here).
      */
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    @Blocking
     public Uni<Response> collect(@HeaderParam(WRITE_KEY_HEADER) String headerKey,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @HeaderParam("Origin") String origin,
             @HeaderParam(HttpHeaders.USER_AGENT) String userAgent, @Context HttpServerRequest request, byte[] body) {

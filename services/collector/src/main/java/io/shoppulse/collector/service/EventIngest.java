@@ -203,6 +203,9 @@ public class EventIngest {
         EventPublisher.Acks acks = publisher.acks(batch.events().size());
         List<IngestResult.Rejection> rejections = new ArrayList<>();
         for (int i = 0; i < batch.events().size(); i++) {
+            if (acks.done().isCompletedExceptionally()) {
+                break; // Kafka refused a record outright: the answer is 503 now, so don't wait once per event
+            }
             Event event = batch.events().get(i);
             JsonNode tree = event.tree();
             List<FieldError> errors = event.parseError() != null

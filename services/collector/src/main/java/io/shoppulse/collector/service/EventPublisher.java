@@ -1,8 +1,10 @@
 package io.shoppulse.collector.service;
 
 import io.shoppulse.collector.config.CollectorConfig;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -11,9 +13,11 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @ApplicationScoped
 public class EventPublisher {
+
+    private static final Logger LOG = Logger.getLogger(EventPublisher.class);
 
     private final KafkaProducer<String, byte[]> producer;
 
@@ -45,6 +51,20 @@ public class EventPublisher {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * Fetches the topics' metadata at start-up, so the first requests (on the event loop) do not wait for it. With
+     * Kafka down this logs and goes on; readiness reports Kafka, and requests answer 503 until it is back.
+     */
+    void warmUp(@Observes StartupEvent start, CollectorConfig config) {
+        for (String topic : List.of(config.topics().events(), config.topics().deadLetter())) {
+            try {
+                producer.partitionsFor(topic);
+            } catch (RuntimeException e) {
+                LOG.warnf("No metadata for topic %s yet: %s", topic, e.getMessage());
+            }
+        }
     }
 
     /** Acknowledgements for {@code records} records, complete when Kafka has acknowledged all of them. */

@@ -42,6 +42,17 @@ class EventsWhenKafkaIsDownTest {
     }
 
     @Test
+    void aFullBatchFailsOnceNotOncePerEvent() {
+        List<Map<String, Object>> batch = java.util.stream.IntStream.range(0, 50)
+                .mapToObj(i -> io.shoppulse.collector.support.Events.of("page_view", "s-down")).toList();
+
+        // Each record would wait max.block.ms (2 s) for metadata: 50 of them would hold the request for 100 s.
+        given().header(EventsResource.WRITE_KEY_HEADER, Sources.newWriteKey()).contentType(ContentType.JSON)
+                .body(batch).post("/v1/events").then().statusCode(503)
+                .time(org.hamcrest.Matchers.lessThan(20_000L));
+    }
+
+    @Test
     void readinessReportsKafkaDown() {
         given().get("/q/health/ready").then().statusCode(503)
                 .body("checks.find { it.name == 'Kafka connection health check' }.status", equalTo("DOWN"));
