@@ -237,11 +237,14 @@ public final class CompiledSchema {
         private Check properties(JsonNode properties, URI base) {
             Map<String, Check> checks = new HashMap<>();
             properties.fields().forEachRemaining(p -> checks.put(p.getKey(), schema(p.getValue(), base)));
+            // Walks the instance's fields rather than the declared ones: events carry fewer than the schema names.
             return instance -> {
                 if (instance.isObject()) {
-                    for (Map.Entry<String, Check> property : checks.entrySet()) {
-                        JsonNode value = instance.get(property.getKey());
-                        if (value != null && !property.getValue().test(value)) {
+                    Iterator<Map.Entry<String, JsonNode>> fields = instance.fields();
+                    while (fields.hasNext()) {
+                        Map.Entry<String, JsonNode> field = fields.next();
+                        Check check = checks.get(field.getKey());
+                        if (check != null && !check.test(field.getValue())) {
                             return false;
                         }
                     }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,6 +45,8 @@ public class EventIngest {
     private final EventContract contract;
     private final ClientContext clients;
     private final ObjectMapper json;
+    /** A key given twice would let the forwarded bytes say something other than what was validated. */
+    private final ObjectReader trees;
     private final Counter accepted;
     private final Counter rejected;
 
@@ -53,6 +57,7 @@ public class EventIngest {
         this.contract = contract;
         this.clients = clients;
         this.json = json;
+        this.trees = json.reader().with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
         this.accepted = Counter.builder("shoppulse.collector.events").tag("outcome", "accepted").register(registry);
         this.rejected = Counter.builder("shoppulse.collector.events").tag("outcome", "rejected").register(registry);
     }
@@ -91,7 +96,7 @@ public class EventIngest {
                 }
             }
         } else {
-            try (JsonParser parser = strict(json.createParser(body))) {
+            try (JsonParser parser = json.createParser(body)) {
                 JsonToken first = parser.nextToken();
                 if (first == JsonToken.START_OBJECT) {
                     // navigator.sendBeacon cannot set headers, so the key travels in the body.
@@ -147,7 +152,7 @@ public class EventIngest {
 
     private Event readValue(JsonParser parser, byte[] body, int base) throws IOException {
         int from = base + (int) parser.currentTokenLocation().getByteOffset();
-        JsonNode tree = json.readTree(parser);
+        JsonNode tree = trees.readTree(parser);
         int to = base + (int) parser.currentLocation().getByteOffset();
         return tree.isObject() && from >= 0 && to <= body.length && body[from] == '{' && body[to - 1] == '}'
                 ? new Event(tree, null, body, from, to)
@@ -165,7 +170,7 @@ public class EventIngest {
         if (from == to) {
             return;
         }
-        try (JsonParser parser = strict(json.createParser(body, from, to - from))) {
+        try (JsonParser parser = json.createParser(body, from, to - from)) {
             parser.nextToken();
             Event event = readValue(parser, body, from);
             if (parser.nextToken() != null) {
@@ -177,11 +182,6 @@ public class EventIngest {
                     ? p.getOriginalMessage()
                     : e.getMessage()));
         }
-    }
-
-    /** A key given twice would let the forwarded bytes say something other than what was validated. */
-    private static JsonParser strict(JsonParser parser) {
-        return parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
     private static boolean isSpace(byte b) {
