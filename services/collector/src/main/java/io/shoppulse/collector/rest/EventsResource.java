@@ -1,9 +1,12 @@
 package io.shoppulse.collector.rest;
 
+import io.shoppulse.collector.model.IngestResult;
+import io.shoppulse.collector.model.SourceKey;
 import io.shoppulse.collector.service.ClientContext;
 import io.shoppulse.collector.service.EventIngest;
 import io.shoppulse.collector.service.SourceAccess;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
@@ -37,7 +40,8 @@ public class EventsResource {
     /**
      * Runs on the event loop: parsing, validation and enrichment are short CPU work that never waits, and Kafka's
      * acknowledgement is awaited asynchronously, so a few I/O threads serve every connection (a worker-thread pool
-     * only added hand-offs and contention on the producer here).
+     * only added hand-offs and contention on the producer here). A key in the header is checked before the body is
+     * parsed, so refused requests (unknown key, origin, rate limit) cost no parsing; a beacon body carries its key.
      */
     @POST
     @Consumes(MediaType.WILDCARD)
@@ -46,12 +50,24 @@ public class EventsResource {
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @HeaderParam("Origin") String origin,
             @HeaderParam(HttpHeaders.USER_AGENT) String userAgent, @Context HttpServerRequest request, byte[] body) {
         boolean ndjson = contentType != null && contentType.toLowerCase().startsWith("application/x-ndjson");
-        EventIngest.Batch batch = ingest.parse(body == null ? new byte[0] : body, ndjson);
+        byte[] bytes = body == null ? new byte[0] : body;
         String ip = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        return access.authorise(headerKey != null ? headerKey : batch.writeKey(), origin)
-                .chain(source -> Uni.createFrom().completionStage(ingest.ingest(source, batch,
-                        clients.describe(ip, userAgent))))
-                .map(result -> cors(Response.accepted(result), origin).build());
+        Uni<IngestResult> result;
+        if (headerKey != null) {
+            result = access.authorise(headerKey, origin)
+                    .chain(source -> ingest(source, ingest.parse(bytes, ndjson), ip, userAgent));
+        } else {
+            EventIngest.Batch batch = ingest.parse(bytes, ndjson);
+            result = access.authorise(batch.writeKey(), origin).chain(source -> ingest(source, batch, ip, userAgent));
+        }
+        // Kafka acknowledges on its network thread: the response is written back on this request's own thread.
+        io.vertx.core.Context context = Vertx.currentContext();
+        return (context == null ? result : result.emitOn(task -> context.runOnContext(ignored -> task.run())))
+                .map(accepted -> cors(Response.accepted(accepted), origin).build());
+    }
+
+    private Uni<IngestResult> ingest(SourceKey source, EventIngest.Batch batch, String ip, String userAgent) {
+        return Uni.createFrom().completionStage(ingest.ingest(source, batch, clients.describe(ip, userAgent)));
     }
 
     /** CORS preflight: the key is not sent with it, so the origin is checked on the request itself. */

@@ -1,15 +1,13 @@
 package io.shoppulse.collector.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.shoppulse.collector.model.IngestResult;
 import io.shoppulse.collector.model.SourceKey;
 import io.shoppulse.collector.service.ClientContext;
 import io.shoppulse.collector.service.EventIngest;
 import io.shoppulse.collector.service.SourceAccess;
 import io.shoppulse.common.problem.ProblemException;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.DefaultValue;
@@ -29,7 +27,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -60,22 +57,35 @@ public class PixelResource {
 
     @GET
     @Produces("image/gif")
-    @Blocking
-    public Response pixel(@QueryParam("writeKey") String writeKey,
+    public Uni<Response> pixel(@QueryParam("writeKey") String writeKey,
             @QueryParam("type") @DefaultValue("page_view") String type,
             @QueryParam("url") String url, @QueryParam("title") String title, @QueryParam("referrer") String referrer,
             @QueryParam("event_id") String eventId, @HeaderParam(HttpHeaders.USER_AGENT) String userAgent,
             @HeaderParam("Referer") String refererHeader, @Context HttpServerRequest request) {
-        SourceKey source = access.authoriseAndWait(writeKey, null);
         String ip = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        String visitor = dailyVisitor(source, ClientContext.truncateIp(ip), userAgent);
+        ObjectNode context = clients.describe(ip, userAgent);
+        return access.authorise(writeKey, null).chain(source -> {
+            ObjectNode event = event(type, url != null ? url : refererHeader, title, referrer, eventId,
+                    dailyVisitor(source, context.path("ip").asText(null), userAgent));
+            return Uni.createFrom().completionStage(ingest.ingest(source,
+                    new EventIngest.Batch(null, List.of(EventIngest.Event.of(event))), context));
+        }).map(result -> {
+            if (!result.rejected().isEmpty()) {
+                throw ProblemException.badRequest("The pixel's event is not valid.",
+                        result.rejected().get(0).errors());
+            }
+            return Response.ok(GIF).header(HttpHeaders.CACHE_CONTROL, "no-store, max-age=0").build();
+        });
+    }
+
+    private ObjectNode event(String type, String pageUrl, String title, String referrer,
+            String eventId, String visitor) {
         ObjectNode event = json.createObjectNode();
         event.put("event_id", eventId != null ? eventId : UUID.randomUUID().toString());
         event.put("type", type);
         event.put("timestamp", Instant.now().toString());
         event.put("anonymous_id", visitor);
         event.put("session_id", visitor);
-        String pageUrl = url != null ? url : refererHeader;
         if (pageUrl != null) {
             ObjectNode page = event.putObject("page");
             page.put("url", pageUrl);
@@ -86,12 +96,7 @@ public class PixelResource {
                 page.put("referrer", referrer);
             }
         }
-        IngestResult result = ingest.ingestAndWait(source,
-                new EventIngest.Batch(null, List.of(EventIngest.Event.of(event))), clients.describe(ip, userAgent));
-        if (!result.rejected().isEmpty()) {
-            throw ProblemException.badRequest("The pixel's event is not valid.", result.rejected().get(0).errors());
-        }
-        return Response.ok(GIF).header(HttpHeaders.CACHE_CONTROL, "no-store, max-age=0").build();
+        return event;
     }
 
     static String dailyVisitor(SourceKey source, String truncatedIp, String userAgent) {

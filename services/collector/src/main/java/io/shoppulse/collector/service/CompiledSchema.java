@@ -13,7 +13,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -54,25 +56,31 @@ public final class CompiledSchema {
         return root.test(instance);
     }
 
-    /**
-     * Compiles the schema at {@code location}; {@code documents} loads a schema document by its absolute URI
-     * (without fragment), which is how {@code $ref}s across files are followed.
-     */
+    /** Compiles the one schema at {@code location}; see {@link Compiler}. */
     public static CompiledSchema compile(URI location, Function<URI, JsonNode> documents) {
-        return new CompiledSchema(new Compiler(documents).reference(location));
+        return new Compiler(documents).compile(location);
     }
 
-    private static final class Compiler {
+    /**
+     * Compiles schemas that share documents: each document is read once and each referenced part compiled once, so
+     * the event types all use the same compiled envelope. {@code documents} loads a schema document by its absolute
+     * URI (without fragment), which is how {@code $ref}s across files are followed.
+     */
+    public static final class Compiler {
         private final Function<URI, JsonNode> documents;
         private final Map<URI, JsonNode> loaded = new HashMap<>();
         /** Compiled references, by absolute URI; a slot is filled after compiling, so recursion finds the slot. */
         private final Map<URI, Check[]> references = new HashMap<>();
 
-        Compiler(Function<URI, JsonNode> documents) {
+        public Compiler(Function<URI, JsonNode> documents) {
             this.documents = documents;
         }
 
-        Check reference(URI target) {
+        public CompiledSchema compile(URI location) {
+            return new CompiledSchema(reference(location));
+        }
+
+        private Check reference(URI target) {
             Check[] slot = references.get(target);
             if (slot == null) {
                 slot = new Check[1];
@@ -85,7 +93,7 @@ public final class CompiledSchema {
             return compiled[0] != null ? compiled[0] : instance -> compiled[0].test(instance);
         }
 
-        Check schema(JsonNode schema, URI base) {
+        private Check schema(JsonNode schema, URI base) {
             if (schema.isBoolean()) {
                 boolean accept = schema.booleanValue();
                 return instance -> accept;
@@ -217,21 +225,14 @@ public final class CompiledSchema {
             if (format == null) {
                 throw new IllegalArgumentException("unsupported format '" + name + "' in " + base);
             }
-            java.util.function.Predicate<String> shortcut = switch (name) {
-                case "uuid" -> CompiledSchema::isPlainUuid;
-                case "date-time" -> text -> Timestamps.isPlainRfc3339(text);
-                case "uri" -> new RecentlyValid(); // a shop's pages repeat, so their URLs do
-                default -> text -> false;
+            Predicate<String> full = text -> format.matches(null, text);
+            Predicate<String> check = switch (name) {
+                case "uuid" -> text -> isPlainUuid(text) || full.test(text);
+                case "date-time" -> text -> Timestamps.isPlainRfc3339(text) || full.test(text);
+                case "uri" -> new RecentlyValid(full); // a shop's pages repeat, so their URLs do
+                default -> full;
             };
-            return instance -> !instance.isTextual() || shortcut.test(instance.textValue())
-                    || format.matches(null, instance.textValue()) && remember(shortcut, instance.textValue());
-        }
-
-        private static boolean remember(java.util.function.Predicate<String> shortcut, String valid) {
-            if (shortcut instanceof RecentlyValid recent) {
-                recent.add(valid);
-            }
-            return true;
+            return instance -> !instance.isTextual() || check.test(instance.textValue());
         }
 
         private Check properties(JsonNode properties, URI base) {
@@ -342,23 +343,31 @@ public final class CompiledSchema {
         return true;
     }
 
-    /** Strings a full check found valid lately; bounded, forgotten wholesale when full. */
-    private static final class RecentlyValid implements java.util.function.Predicate<String> {
+    /** A check that remembers the strings it passed lately; bounded, forgotten wholesale when full. */
+    private static final class RecentlyValid implements Predicate<String> {
         private static final int CAPACITY = 10_000;
-        private final Set<String> values = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final Set<String> passed = ConcurrentHashMap.newKeySet();
+        private final Predicate<String> check;
+
+        RecentlyValid(Predicate<String> check) {
+            this.check = check;
+        }
 
         @Override
         public boolean test(String text) {
-            return values.contains(text);
-        }
-
-        void add(String text) {
-            if (values.size() >= CAPACITY) {
-                values.clear();
+            if (passed.contains(text)) {
+                return true;
+            }
+            if (!check.test(text)) {
+                return false;
+            }
+            if (passed.size() >= CAPACITY) {
+                passed.clear();
             }
             if (text.length() <= 512) {
-                values.add(text);
+                passed.add(text);
             }
+            return true;
         }
     }
 

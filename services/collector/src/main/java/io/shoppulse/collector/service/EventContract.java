@@ -55,16 +55,18 @@ public class EventContract {
                         "classpath:META-INF/resources/schemas/")));
         SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true)
                 .pathType(com.networknt.schema.PathType.JSON_POINTER).build();
-        envelope = load(factory, config, "envelope");
+        CompiledSchema.Compiler compiler = new CompiledSchema.Compiler(EventContract::document);
+        envelope = load(factory, config, compiler, "envelope");
         for (String type : STANDARD_TYPES) {
-            byType.put(type, load(factory, config, type));
+            byType.put(type, load(factory, config, compiler, type));
         }
     }
 
-    private static Schema load(JsonSchemaFactory factory, SchemaValidatorsConfig config, String name) {
+    private static Schema load(JsonSchemaFactory factory, SchemaValidatorsConfig config,
+            CompiledSchema.Compiler compiler, String name) {
         JsonSchema schema = factory.getSchema(SchemaLocation.of(BASE + name + ".json"), config);
         schema.initializeValidators(); // resolve every $ref now, not on the first request
-        return new Schema(CompiledSchema.compile(URI.create(BASE + name + ".json"), EventContract::document), schema);
+        return new Schema(compiler.compile(URI.create(BASE + name + ".json")), schema);
     }
 
     private static JsonNode document(URI uri) {
@@ -93,13 +95,15 @@ public class EventContract {
         }
         JsonNode type = event.get("type");
         Schema schema = schemaFor(event);
+        boolean unknownType = schema == envelope && type != null && type.isTextual()
+                && !CUSTOM_TYPE.matcher(type.asText()).matches();
+        if (!unknownType && schema.compiled().isValid(event)) {
+            return List.of(); // the common case: nothing allocated
+        }
         List<FieldError> errors = new ArrayList<>();
-        if (schema == envelope && type != null && type.isTextual() && !CUSTOM_TYPE.matcher(type.asText()).matches()) {
+        if (unknownType) {
             errors.add(new FieldError("type", "unknown event type '" + type.asText() + "': use a standard type ("
                     + String.join(", ", STANDARD_TYPES) + ") or namespace:name for a custom event"));
-        }
-        if (errors.isEmpty() && schema.compiled().isValid(event)) {
-            return List.of();
         }
         Set<ValidationMessage> messages = schema.full().validate(event);
         messages.stream().sorted(Comparator.comparing(EventContract::field)).map(

@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -203,9 +202,6 @@ public class EventIngest {
         EventPublisher.Acks acks = publisher.acks(batch.events().size());
         List<IngestResult.Rejection> rejections = new ArrayList<>();
         for (int i = 0; i < batch.events().size(); i++) {
-            if (acks.done().isCompletedExceptionally()) {
-                break; // Kafka refused a record outright: the answer is 503 now, so don't wait once per event
-            }
             Event event = batch.events().get(i);
             JsonNode tree = event.tree();
             List<FieldError> errors = event.parseError() != null
@@ -233,15 +229,6 @@ public class EventIngest {
             rejected.increment(rejections.size());
             return new IngestResult(acceptedCount, rejections);
         });
-    }
-
-    /** For callers on a worker thread (the pixel): the same, waited for. */
-    public IngestResult ingestAndWait(SourceKey source, Batch batch, ObjectNode context) {
-        try {
-            return ingest(source, batch, context).join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
     }
 
     /**
@@ -300,7 +287,7 @@ public class EventIngest {
 
     /**
      * The fast way: the event's own bytes up to its closing brace, then the server's fields. The bytes are what was
-     * validated (the parser refuses duplicate keys, so no later value can hide behind a checked one).
+     * validated (the tree reader refuses duplicate keys, so no later value can hide behind a checked one).
      */
     private static final class Enrichment {
         private static final byte[] OCCURRED_AT = ",\"occurred_at\":\"".getBytes(StandardCharsets.US_ASCII);

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class EventPublisher {
 
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
+    private static final Duration WARM_UP = Duration.ofSeconds(5);
 
     private final KafkaProducer<String, byte[]> producer;
 
@@ -41,8 +42,9 @@ public class EventPublisher {
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        // Fail fast when Kafka is down so the client gets a 503 and retries, instead of a hung request.
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");
+        // send() runs on the event loop, so it must never wait: with no metadata for the topic (Kafka down) or a full
+        // buffer, it fails at once and the client gets a 503 and retries, while the loop goes on serving others.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "0");
         Duration ack = config.kafkaAckTimeout();
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(ack.toMillis()));
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(ack.toMillis() - 10, 5000)));
@@ -54,15 +56,24 @@ public class EventPublisher {
     }
 
     /**
-     * Fetches the topics' metadata at start-up, so the first requests (on the event loop) do not wait for it. With
-     * Kafka down this logs and goes on; readiness reports Kafka, and requests answer 503 until it is back.
+     * Fetches the topics' metadata before the first request, which would otherwise be refused while it loads (sends
+     * never wait). With Kafka down this gives up after a few seconds and goes on: readiness reports Kafka, requests
+     * answer 503, and the producer keeps fetching the metadata in the background.
      */
-    void warmUp(@Observes StartupEvent start, CollectorConfig config) {
+    void warmUp(@Observes StartupEvent start, CollectorConfig config) throws InterruptedException {
+        long deadline = System.nanoTime() + WARM_UP.toNanos();
         for (String topic : List.of(config.topics().events(), config.topics().deadLetter())) {
-            try {
-                producer.partitionsFor(topic);
-            } catch (RuntimeException e) {
-                LOG.warnf("No metadata for topic %s yet: %s", topic, e.getMessage());
+            while (true) {
+                try {
+                    producer.partitionsFor(topic);
+                    break;
+                } catch (RuntimeException e) {
+                    if (System.nanoTime() > deadline) {
+                        LOG.warnf("No metadata for topic %s yet: %s", topic, e.getMessage());
+                        return;
+                    }
+                    Thread.sleep(100);
+                }
             }
         }
     }

@@ -38,9 +38,4 @@ public class SourceAccess {
             return source;
         });
     }
-
-    /** For callers on a worker thread. */
-    public SourceKey authoriseAndWait(String key, String origin) {
-        return authorise(key, origin).await().indefinitely();
-    }
 }
