@@ -1,13 +1,16 @@
 package io.shoppulse.routes.webhook;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shoppulse.common.problem.Problem;
 import io.shoppulse.routes.config.RoutesConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -16,11 +19,14 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.DateTimeException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -66,7 +72,7 @@ public class StorefrontWebhooks {
         }
     }
 
-    public static byte[] hmac(String secret, byte[] body) {
+    static byte[] hmac(String secret, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -76,31 +82,68 @@ public class StorefrontWebhooks {
         }
     }
 
-    /** The contract events for a verified webhook, as a JSON array; empty for topics that carry no event. */
+    /**
+     * The contract events for a verified webhook, as a JSON array; empty for topics that carry no event (their body
+     * is not even read). A body that cannot be read as an order is unprocessable: a retry would fail the same way.
+     */
     public String toEvents(Exchange exchange) throws IOException {
-        String platform = exchange.getProperty(PLATFORM, String.class);
-        JsonNode order = json.readTree(exchange.getMessage().getBody(byte[].class));
+        boolean shopify = "shopify".equals(exchange.getProperty(PLATFORM, String.class));
+        String topic = exchange.getMessage().getHeader(shopify ? "X-Shopify-Topic" : "X-WC-Webhook-Topic", "",
+                String.class);
+        String store = exchange.getMessage().getHeader(shopify ? "X-Shopify-Shop-Domain" : "X-WC-Webhook-Source",
+                shopify ? "shopify" : "woocommerce", String.class);
+        boolean carriesEvent = shopify
+                ? Set.of("orders/create", "orders/paid", "refunds/create").contains(topic)
+                : topic.equals("order.created") || topic.equals("order.updated");
         ArrayNode events = json.createArrayNode();
-        if ("shopify".equals(platform)) {
-            String topic = exchange.getMessage().getHeader("X-Shopify-Topic", "", String.class);
-            String shop = exchange.getMessage().getHeader("X-Shopify-Shop-Domain", "shopify", String.class);
-            switch (topic) {
-                case "orders/create", "orders/paid" -> events.add(shopifyPurchase(shop, order));
-                case "refunds/create" -> events.add(shopifyRefund(shop, order));
-                default -> {
-                    // other topics carry no analytics event
+        if (carriesEvent) {
+            try {
+                JsonNode order = json.readTree(exchange.getMessage().getBody(byte[].class));
+                if (shopify) {
+                    events.add(topic.equals("refunds/create")
+                            ? shopifyRefund(store, order)
+                            : shopifyPurchase(store, order));
+                } else if (topic.equals("order.created")) {
+                    events.add(wooPurchase(store, order));
+                } else if ("refunded".equals(order.path("status").asText())) {
+                    events.add(wooRefund(store, order));
                 }
-            }
-        } else {
-            String topic = exchange.getMessage().getHeader("X-WC-Webhook-Topic", "", String.class);
-            String site = exchange.getMessage().getHeader("X-WC-Webhook-Source", "woocommerce", String.class);
-            if ("order.created".equals(topic)) {
-                events.add(wooPurchase(site, order));
-            } else if ("order.updated".equals(topic) && "refunded".equals(order.path("status").asText())) {
-                events.add(wooRefund(site, order));
+            } catch (JsonProcessingException | NumberFormatException | DateTimeException e) {
+                throw new WebhookUnprocessable("The " + topic + " body cannot be read as an order: " + e.getMessage());
             }
         }
         return json.writeValueAsString(events);
+    }
+
+    /**
+     * The answer to a webhook that failed, as a problem document: 401 for a bad signature, 422 when a retry cannot
+     * help (an unreadable body, or events the collector refuses; it dead-letters those with the reasons), and 503
+     * with Retry-After otherwise, so that the shop retries and the retry yields the same event ids.
+     */
+    public String problem(Exchange exchange) throws IOException {
+        Exception error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        HttpOperationFailedException collector = error instanceof HttpOperationFailedException h ? h : null;
+        boolean refusedByCollector = collector != null && collector.getStatusCode() >= 400
+                && collector.getStatusCode() < 500 && collector.getStatusCode() != 429;
+        Problem problem;
+        if (error instanceof WebhookRejected) {
+            problem = problem("bad-signature", "Unauthorized", 401, error.getMessage());
+        } else if (error instanceof WebhookUnprocessable || refusedByCollector) {
+            problem = problem("unprocessable-webhook", "Unprocessable webhook", 422, refusedByCollector
+                    ? "The collector refused the events: " + collector.getResponseBody()
+                    : error.getMessage());
+        } else {
+            problem = problem("unavailable", "Service unavailable", 503,
+                    "The events could not be stored; retry later.");
+            exchange.getMessage().setHeader("Retry-After", 30);
+        }
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        return json.writeValueAsString(problem);
+    }
+
+    private static Problem problem(String slug, String title, int status, String detail) {
+        return new Problem(Problem.type(slug), title, status, detail, null, null, List.of());
     }
 
     private ObjectNode shopifyPurchase(String shop, JsonNode order) {
@@ -109,7 +152,7 @@ public class StorefrontWebhooks {
                 order.path("created_at").asText(), visitor(order.path("customer").path("id").asText(""),
                         order.path("cart_token").asText(""), orderId),
                 order.path("checkout_token").asText(order.path("cart_token").asText("order-" + orderId)));
-        event.put("transaction_id", order.path("name").asText(orderId));
+        event.put("transaction_id", orderId); // the order id, which Shopify's refunds also carry (not "#1001")
         putCustomer(event, order.path("customer").path("id").asText(""));
         event.put("currency", order.path("currency").asText());
         event.put("value", money(order.path("total_price")));
@@ -238,10 +281,14 @@ public class StorefrontWebhooks {
 
     /** Shops send money as decimal strings; it stays exact (BigDecimal), never a binary float on the way. */
     private static BigDecimal money(JsonNode value) {
-        if (value == null || value.isMissingNode() || value.isNull() || value.asText().isBlank()) {
+        if (value.isMissingNode() || value.isNull() || value.asText().isBlank()) {
             return BigDecimal.ZERO;
         }
-        return new BigDecimal(value.asText().trim());
+        try {
+            return new BigDecimal(value.asText().trim());
+        } catch (NumberFormatException e) {
+            throw new NumberFormatException("'" + value.asText() + "' is not an amount");
+        }
     }
 
     private static void putIfPresent(ObjectNode node, String field, String value) {

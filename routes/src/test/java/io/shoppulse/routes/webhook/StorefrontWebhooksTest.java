@@ -44,7 +44,8 @@ class StorefrontWebhooksTest {
             JsonNode purchase = found.get(0).value();
             assertThat(found.get(1).value().get("event_id")).isEqualTo(purchase.get("event_id"));
             assertThat(purchase.get("type").asText()).isEqualTo("purchase");
-            assertThat(purchase.get("transaction_id").asText()).isEqualTo("#" + orderId);
+            // The same id as Shopify's refunds of this order carry, so refunds meet their purchase.
+            assertThat(purchase.get("transaction_id").asText()).isEqualTo(String.valueOf(orderId));
             assertThat(purchase.get("value").decimalValue()).isEqualByComparingTo(new BigDecimal("123.80"));
             assertThat(purchase.get("currency").asText()).isEqualTo("EUR");
             assertThat(purchase.get("user_id").asText()).isEqualTo("5521");
@@ -111,6 +112,23 @@ class StorefrontWebhooksTest {
     }
 
     @Test
+    void aSignedBodyThatIsNotAnOrderIs422NotRetried() {
+        String body = "{\"id\": 1, \"currency\": \"EUR\", \"total_price\": \"twelve\", \"line_items\": []}";
+
+        shopify("orders/create", body, sign(WebhookSecretsResource.SHOPIFY, body)).then().statusCode(422)
+                .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("twelve"));
+        shopify("orders/create", "not json", sign(WebhookSecretsResource.SHOPIFY, "not json")).then().statusCode(422);
+    }
+
+    @Test
+    void theSignatureIsHmacSha256AsPublished() {
+        // RFC 4231, test case 2: pins the algorithm and the key's encoding independently of this code.
+        assertThat(java.util.HexFormat.of().formatHex(StorefrontWebhooks.hmac("Jefe",
+                "what do ya want for nothing?".getBytes(StandardCharsets.UTF_8))))
+                .isEqualTo("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    }
+
+    @Test
     void topicsWithoutAnEventAreAcknowledged() {
         String body = "{\"id\": 1}";
         shopify("products/update", body, sign(WebhookSecretsResource.SHOPIFY, body)).then().statusCode(200)
@@ -129,8 +147,14 @@ class StorefrontWebhooksTest {
                 .body(body.getBytes(StandardCharsets.UTF_8)).post("/webhooks/woocommerce");
     }
 
+    /** As Shopify and WooCommerce document it: base64 of HMAC-SHA256 over the raw body, keyed by the secret. */
     static String sign(String secret, String body) {
-        return Base64.getEncoder()
-                .encodeToString(StorefrontWebhooks.hmac(secret, body.getBytes(StandardCharsets.UTF_8)));
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return Base64.getEncoder().encodeToString(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.shoppulse.common.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -34,6 +35,12 @@ public class ProblemMappers {
         String reason = e.getOriginalMessage();
         return build(400, "malformed-json", "Malformed JSON", "The request body is not valid JSON: " + reason, uri,
                 List.of(new FieldError(field, reason))).build();
+    }
+
+    /** Quarkus REST's own mapper for this subtype answers an empty 400; an unknown or mistyped field is named. */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+        return malformedJson(e, uri);
     }
 
     @ServerExceptionMapper

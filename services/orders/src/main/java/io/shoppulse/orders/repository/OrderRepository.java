@@ -120,10 +120,10 @@ public class OrderRepository {
         }
     }
 
-    /** Writes the order's new state; its version goes up by one. */
+    /** Writes the order's new state, whose version the caller has already counted up. */
     public void update(Connection c, UUID tenant, Order o) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE orders SET status = ?, refunded = ?, paid_at = ?,"
-                + " shipped_at = ?, delivered_at = ?, cancelled_at = ?, cancel_reason = ?, version = version + 1,"
+                + " shipped_at = ?, delivered_at = ?, cancelled_at = ?, cancel_reason = ?, version = ?,"
                 + " updated_at = now() WHERE tenant_id = ? AND order_id = ? AND placed_at = ?")) {
             ps.setString(1, o.status().value());
             ps.setBigDecimal(2, o.refunded());
@@ -132,24 +132,36 @@ public class OrderRepository {
             ps.setTimestamp(5, timestamp(o.deliveredAt()));
             ps.setTimestamp(6, timestamp(o.cancelledAt()));
             ps.setString(7, o.cancelReason());
-            ps.setObject(8, tenant);
-            ps.setString(9, o.orderId());
-            ps.setTimestamp(10, Timestamp.from(o.placedAt()));
+            ps.setInt(8, o.version());
+            ps.setObject(9, tenant);
+            ps.setString(10, o.orderId());
+            ps.setTimestamp(11, Timestamp.from(o.placedAt()));
             ps.executeUpdate();
         }
     }
 
-    /** Records a refund; false when this refund id was already applied to the order. */
-    public boolean claimRefund(Connection c, UUID tenant, String orderId, String refundId,
-            java.math.BigDecimal amount, Instant at) throws SQLException {
+    public boolean hasRefund(Connection c, UUID tenant, String orderId, String refundId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM refunds WHERE tenant_id = ? AND order_id = ? AND refund_id = ?")) {
+            ps.setObject(1, tenant);
+            ps.setString(2, orderId);
+            ps.setString(3, refundId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    public void insertRefund(Connection c, UUID tenant, String orderId, String refundId, java.math.BigDecimal amount,
+            Instant at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO refunds (tenant_id, order_id, refund_id, amount,"
-                + " refunded_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                + " refunded_at) VALUES (?, ?, ?, ?, ?)")) {
             ps.setObject(1, tenant);
             ps.setString(2, orderId);
             ps.setString(3, refundId);
             ps.setBigDecimal(4, amount);
             ps.setTimestamp(5, Timestamp.from(at));
-            return ps.executeUpdate() == 1;
+            ps.executeUpdate();
         }
     }
 

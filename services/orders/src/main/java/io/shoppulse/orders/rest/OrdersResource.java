@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.UriBuilder;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 
 /**
  * Orders over REST: the same commands the storefront sends over RabbitMQ. Writes need admin or store-manager;
@@ -32,6 +33,8 @@ import java.time.format.DateTimeParseException;
 public class OrdersResource {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final Map<String, OrderStatus> STEPS = Map.of("payment", OrderStatus.PAID, "shipment",
+            OrderStatus.SHIPPED, "delivery", OrderStatus.DELIVERED, "cancellation", OrderStatus.CANCELLED);
     private final OrderService orders;
     private final CurrentTenant tenant;
 
@@ -80,36 +83,13 @@ public class OrdersResource {
                 instant("to", to, Instant.parse("9999-12-31T00:00:00Z")), wanted, cursor, limit);
     }
 
+    /** Payment, shipment, delivery or cancellation: one step of the state machine, body {@code {at?, reason?}}. */
     @POST
-    @Path("{orderId}/payment")
+    @Path("{orderId}/{step: payment|shipment|delivery|cancellation}")
     @RolesAllowed({Roles.ADMIN, Roles.STORE_MANAGER})
-    public Order pay(@PathParam("orderId") String orderId, Transition details,
+    public Order step(@PathParam("orderId") String orderId, @PathParam("step") String step, Transition details,
             @HeaderParam(IDEMPOTENCY_KEY) String key) {
-        return orders.transition(tenant.id(), orderId, OrderStatus.PAID, details, key);
-    }
-
-    @POST
-    @Path("{orderId}/shipment")
-    @RolesAllowed({Roles.ADMIN, Roles.STORE_MANAGER})
-    public Order ship(@PathParam("orderId") String orderId, Transition details,
-            @HeaderParam(IDEMPOTENCY_KEY) String key) {
-        return orders.transition(tenant.id(), orderId, OrderStatus.SHIPPED, details, key);
-    }
-
-    @POST
-    @Path("{orderId}/delivery")
-    @RolesAllowed({Roles.ADMIN, Roles.STORE_MANAGER})
-    public Order deliver(@PathParam("orderId") String orderId, Transition details,
-            @HeaderParam(IDEMPOTENCY_KEY) String key) {
-        return orders.transition(tenant.id(), orderId, OrderStatus.DELIVERED, details, key);
-    }
-
-    @POST
-    @Path("{orderId}/cancellation")
-    @RolesAllowed({Roles.ADMIN, Roles.STORE_MANAGER})
-    public Order cancel(@PathParam("orderId") String orderId, Transition details,
-            @HeaderParam(IDEMPOTENCY_KEY) String key) {
-        return orders.transition(tenant.id(), orderId, OrderStatus.CANCELLED, details, key);
+        return orders.transition(tenant.id(), orderId, STEPS.get(step), details, key);
     }
 
     @POST

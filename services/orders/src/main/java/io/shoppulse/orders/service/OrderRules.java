@@ -15,11 +15,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Currency;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * What an order may be and become, without storage: command validation (every broken field named), money arithmetic
@@ -83,6 +84,7 @@ public class OrderRules {
 
     private Order.Line line(PlaceOrder.Line line, int i, Currency currency, List<FieldError> errors) {
         String at = "lines[" + i + "].";
+        int before = errors.size();
         if (line == null) {
             errors.add(new FieldError("lines[" + i + "]", "must be an object"));
             return null;
@@ -104,29 +106,22 @@ public class OrderRules {
         if (discount.compareTo(gross) > 0) {
             errors.add(new FieldError(at + "discount", "must not exceed quantity × unit_price"));
         }
+        if (errors.size() > before) {
+            return null; // the order is refused; its amounts may not even fit the currency's precision
+        }
         return new Order.Line(i + 1, "sale", line.sku(), line.name(), quantity, scaled(price), scaled(discount),
                 scaled(gross.subtract(discount)), null);
     }
 
-    /** Same order id, same content: a replay. Compared on what the storefront sent. */
+    /** Same order id, same content: a replay. Compared on everything the storefront sent. */
     public boolean sameOrder(Order stored, Order sent) {
-        if (!stored.placedAt().equals(sent.placedAt()) || !stored.currency().equals(sent.currency())
-                || stored.total().compareTo(sent.total()) != 0
-                || !Objects.equals(stored.customerId(), sent.customerId())) {
-            return false;
-        }
-        List<Order.Line> storedSales = stored.lines().stream().filter(l -> "sale".equals(l.kind())).toList();
-        if (storedSales.size() != sent.lines().size()) {
-            return false;
-        }
-        for (int i = 0; i < storedSales.size(); i++) {
-            Order.Line a = storedSales.get(i);
-            Order.Line b = sent.lines().get(i);
-            if (!a.sku().equals(b.sku()) || a.quantity() != b.quantity() || a.amount().compareTo(b.amount()) != 0) {
-                return false;
-            }
-        }
-        return true;
+        return content(stored).equals(content(sent));
+    }
+
+    private static List<Object> content(Order o) {
+        return Arrays.asList(o.placedAt(), o.currency(), o.customerId(), o.anonymousId(), o.sessionId(), o.country(),
+                o.subtotal(), o.discount(), o.tax(), o.shipping(), o.total(),
+                o.lines().stream().filter(l -> "sale".equals(l.kind())).toList());
     }
 
     /** The order after moving to {@code target}, or 409 naming the illegal move. */
@@ -160,7 +155,7 @@ public class OrderRules {
         }
         return new Order(o.orderId(), o.placedAt(), target, o.currency(), o.customerId(), o.anonymousId(),
                 o.sessionId(), o.country(), o.subtotal(), o.discount(), o.tax(), o.shipping(), o.total(), refunded,
-                paidAt, shippedAt, deliveredAt, cancelledAt, reason, o.version(), o.lines());
+                paidAt, shippedAt, deliveredAt, cancelledAt, reason, o.version() + 1, o.lines());
     }
 
     /** A priced refund: its lines (negative amounts), its total, and the order afterwards. */
@@ -168,6 +163,11 @@ public class OrderRules {
     }
 
     public Refund refund(Order o, RefundOrder c) {
+        if (!o.status().isRefundable()) {
+            throw new ProblemException(409, "not-refundable", "Order not refundable",
+                    "Order " + o.orderId() + " is " + o.status().value() + ": only paid orders can be refunded.",
+                    List.of(new FieldError("status", "is " + o.status().value())), null);
+        }
         List<FieldError> errors = new ArrayList<>();
         id(c.refundId(), "refund_id", errors);
         Currency currency = Currency.getInstance(o.currency());
@@ -210,11 +210,6 @@ public class OrderRules {
                 }
             }
         }
-        if (!o.status().isRefundable()) {
-            throw new ProblemException(409, "not-refundable", "Order not refundable",
-                    "Order " + o.orderId() + " is " + o.status().value() + ": only paid orders can be refunded.",
-                    List.of(new FieldError("status", "is " + o.status().value())), null);
-        }
         if (errors.isEmpty() && o.refunded().add(total).compareTo(o.total()) > 0) {
             errors.add(new FieldError("amount", "the refunds would exceed the order total of " + o.total()));
         }
@@ -226,7 +221,7 @@ public class OrderRules {
         Order after = new Order(o.orderId(), o.placedAt(), status, o.currency(), o.customerId(), o.anonymousId(),
                 o.sessionId(), o.country(), o.subtotal(), o.discount(), o.tax(), o.shipping(), o.total(),
                 scaled(refunded), o.paidAt(), o.shippedAt(), o.deliveredAt(), o.cancelledAt(), o.cancelReason(),
-                o.version(), o.lines());
+                o.version() + 1, Stream.concat(o.lines().stream(), lines.stream()).toList());
         return new Refund(lines, scaled(total), at, after);
     }
 

@@ -35,9 +35,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class OrderService {
 
-    /** PostgreSQL: "no partition of relation found for row". */
-    private static final String NO_PARTITION = "23514";
-
     private final DataSource dataSource;
     private final OrderRepository orders;
     private final OrderRules rules;
@@ -59,7 +56,7 @@ public class OrderService {
         try {
             return inTransaction(c -> place(c, tenant, order, origin));
         } catch (StorageException e) {
-            if (!NO_PARTITION.equals(e.sqlState())) {
+            if (!e.isMissingPartition()) {
                 throw e;
             }
             // An order older than the partitions kept ahead: make its month, then try once more.
@@ -99,25 +96,23 @@ public class OrderService {
             }
             Order next = rules.transition(current, target, details);
             orders.update(c, tenant, next);
-            Order stored = orders.find(c, tenant, orderId, current.placedAt(), false).orElseThrow();
-            publish(c, tenant, "order." + target.value(), stored, null);
-            return stored;
+            publish(c, tenant, "order." + target.value(), next, null);
+            return next;
         });
     }
 
     public Order refund(UUID tenant, String orderId, RefundOrder command, String messageId) {
         return inTransaction(c -> {
             Order current = locked(c, tenant, orderId);
-            if (messageId != null && !orders.claimMessage(c, tenant, messageId, orderId)) {
-                return current;
+            if (messageId != null && !orders.claimMessage(c, tenant, messageId, orderId)
+                    || command.refundId() != null && orders.hasRefund(c, tenant, orderId, command.refundId())) {
+                return current; // applied before: even a refund that has since emptied the order replays as a no-op
             }
             OrderRules.Refund refund = rules.refund(current, command);
-            if (!orders.claimRefund(c, tenant, orderId, command.refundId(), refund.amount(), refund.at())) {
-                return current; // this refund id was applied before
-            }
+            orders.insertRefund(c, tenant, orderId, command.refundId(), refund.amount(), refund.at());
             orders.insertLines(c, tenant, current, refund.lines(), refund.at());
             orders.update(c, tenant, refund.order());
-            Order stored = orders.find(c, tenant, orderId, current.placedAt(), false).orElseThrow();
+            Order stored = refund.order();
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("refund_id", command.refundId());
             details.put("amount", refund.amount());
@@ -213,14 +208,16 @@ public class OrderService {
         }
     }
 
-    /** A database failure, with PostgreSQL's SQLSTATE. */
+    /** A database failure. */
     static final class StorageException extends RuntimeException {
         StorageException(SQLException cause) {
             super(cause.getMessage(), cause);
         }
 
-        String sqlState() {
-            return ((SQLException) getCause()).getSQLState();
+        /** "no partition of relation ... found for row": the row's month has no partition yet. */
+        boolean isMissingPartition() {
+            SQLException cause = (SQLException) getCause();
+            return "23514".equals(cause.getSQLState()) && String.valueOf(cause.getMessage()).contains("no partition");
         }
     }
 }

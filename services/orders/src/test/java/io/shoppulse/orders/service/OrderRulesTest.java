@@ -22,6 +22,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class OrderRulesTest {
 
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+    private static final Transition NO_DETAILS = new Transition(null, null);
     private final OrderRules rules = new OrderRules(Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
@@ -53,7 +54,7 @@ class OrderRulesTest {
         }
         Order placed = rules.newOrder(order("EUR", line("A", 1, "10.00")));
         ProblemException illegal = catchThrowableOfType(ProblemException.class,
-                () -> rules.transition(placed, OrderStatus.SHIPPED, Transition.NOW));
+                () -> rules.transition(placed, OrderStatus.SHIPPED, NO_DETAILS));
         assertThat(illegal.status()).isEqualTo(409);
         assertThat(illegal.errors()).extracting(FieldError::reason).containsExactly("cannot go from placed to shipped");
     }
@@ -61,7 +62,7 @@ class OrderRulesTest {
     @Test
     void cancellingAPaidOrderRefundsIt() {
         Order paid = rules.transition(rules.newOrder(order("EUR", line("A", 2, "5.00"))), OrderStatus.PAID,
-                Transition.NOW);
+                NO_DETAILS);
 
         Order cancelled = rules.transition(paid, OrderStatus.CANCELLED, new Transition(null, "out of stock"));
 
@@ -73,7 +74,7 @@ class OrderRulesTest {
     @Test
     void aRefundIsPricedAtWhatWasPaidPerUnitAndCannotExceedWhatWasSold() {
         Order paid = rules.transition(rules.newOrder(order("EUR", new PlaceOrder.Line("A", null, 3,
-                new BigDecimal("33.33"), new BigDecimal("10")))), OrderStatus.PAID, Transition.NOW);
+                new BigDecimal("33.33"), new BigDecimal("10")))), OrderStatus.PAID, NO_DETAILS);
 
         OrderRules.Refund one = rules.refund(paid, new RefundOrder("R1", null, List.of(new RefundOrder.Line("A", 1)),
                 null));
@@ -89,13 +90,24 @@ class OrderRulesTest {
     @Test
     void aFullRefundMakesTheOrderRefunded() {
         Order paid = rules.transition(rules.newOrder(order("EUR", line("A", 2, "5.00"))), OrderStatus.PAID,
-                Transition.NOW);
+                NO_DETAILS);
         // order(): tax 1.19 + shipping 4.90 on top of 10.00
         OrderRules.Refund all = rules.refund(paid, new RefundOrder("R1", null, List.of(new RefundOrder.Line("A", 2)),
                 new BigDecimal("6.09")));
 
         assertThat(all.order().refunded()).isEqualByComparingTo(paid.total());
         assertThat(all.order().status()).isEqualTo(OrderStatus.REFUNDED);
+    }
+
+    @Test
+    void aReplayIsTheSameOrderOnlyIfEverythingSentIsTheSame() {
+        Order sent = rules.newOrder(order("EUR", line("A", 2, "5.00")));
+        PlaceOrder other = new PlaceOrder("O-1", NOW.minusSeconds(60), "EUR", "C-1", null, null, "AT",
+                List.of(line("A", 2, "5.00")), new BigDecimal("1.19"), new BigDecimal("4.90"));
+
+        assertThat(rules.sameOrder(sent, rules.newOrder(order("EUR", line("A", 2, "5.00"))))).isTrue();
+        assertThat(rules.sameOrder(sent, rules.newOrder(other))).as("another country").isFalse();
+        assertThat(rules.sameOrder(sent, rules.newOrder(order("EUR", line("A", 2, "5.01"))))).isFalse();
     }
 
     @Test
