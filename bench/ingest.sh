@@ -3,10 +3,11 @@
 # JIT warm-up, then everything the collector accepted is counted in Kafka. The same run measures Kafka's own
 # ProducerPerformance with the collector's producer settings and record size: the box's physical limit.
 #
-# Accounting: `accepted` counts events in batches answered 202. wrk stops with up to one request per connection
-# in flight; the collector still stores those, so Kafka may hold up to connections x batch more distinct events
-# than were acknowledged (`unacknowledged_in_kafka`). `lost` is acknowledged events missing from Kafka, and
-# `duplicates` is events stored more than once; both must be 0.
+# Accounting: `accepted` counts events in batches answered 202. Each wrk run (warm-up, measured) stops with up to
+# one request per connection in flight; the collector still stores those, so Kafka may hold up to
+# 2 x connections x batch more distinct events than were acknowledged (`unacknowledged_in_kafka`). `lost` is the
+# net shortfall (accepted minus distinct, floored at 0) and `duplicates` is events stored more than once; both
+# must be 0, with `unacknowledged_in_kafka` within its bound (bench/README.md).
 
 : "${BENCH_WARMUP_S:=20}"
 : "${BENCH_DURATION_S:=30}"
@@ -75,7 +76,7 @@ bench_main() {
   local raw
   raw=$(raw_producer_rate "$record_size")
 
-  curl -fsS -o /dev/null -X DELETE -H "Authorization: Bearer $(keycloak_token demo-admin)" \
+  curl -fsS -o /dev/null -X DELETE -H "Authorization: Bearer $token" \
     "$(service_url collector)/v1/sources/$(jq -r .source_id <<<"$source")" || warn "could not revoke the bench source"
 
   local out

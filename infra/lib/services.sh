@@ -30,15 +30,14 @@ runtime_names() {
 }
 service_healthy() { http_ok "$(service_url "$1")/q/health/ready"; }
 
-# True when a source, pom or resource changed since the last build of any service.
+# True when any file of a module (source, pom, resource such as shoppulse.js) changed since its last build.
 services_stale() {
   local svc jar
   for svc in $(runtime_names); do
     jar=$(service_jar "$svc")
     [[ -f "$jar" ]] || return 0
     [[ -n "$(find "$SP_ROOT/pom.xml" "$(service_dir "$svc")" "$SP_ROOT/services/common" -newer "$jar" \
-      -type f \( -name '*.java' -o -name '*.xml' -o -name '*.properties' -o -name '*.sql' -o -name '*.json' -o -name '*.yaml' \) \
-      -not -path '*/target/*' -print -quit)" ]] && return 0
+      -type f -not -path '*/target/*' -print -quit)" ]] && return 0
   done
   return 1
 }

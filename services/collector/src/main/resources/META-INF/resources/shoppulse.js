@@ -69,7 +69,8 @@
     }).then(function (r) {
       if (r.status >= 500 || r.status === 429) throw new Error('retry');
       // 2xx: stored; another 4xx will not improve with a retry (the collector dead-letters refused events).
-      queue = queue.slice(batch.length); backoff = 0; persist();
+      // By identity: a beacon, reset or consent change may have replaced the queue while this was in flight.
+      queue = queue.filter(function (e) { return batch.indexOf(e) < 0; }); backoff = 0; persist();
     }).catch(function () {
       backoff = Math.min(backoff ? backoff * 2 : 1000, 60000);
     }).then(function () {
@@ -85,7 +86,7 @@
     queue.forEach(function (e) { e.sent_at = sentAt; });
     var body = JSON.stringify({ writeKey: cfg.writeKey, batch: queue.slice(0, 500) });
     if (navigator.sendBeacon(cfg.endpoint + '/v1/events', new Blob([body], { type: 'text/plain' }))) {
-      queue = []; persist();
+      queue = queue.slice(500); persist();
     }
   }
 
