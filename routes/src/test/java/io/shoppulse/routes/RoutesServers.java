@@ -15,6 +15,7 @@ import java.lang.annotation.Target;
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = CollectorResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = WebhookSecretsResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = BridgeQueueResource.class, restrictToAnnotatedClass = false)
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 public @interface RoutesServers {

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.shoppulse.common.testing.RabbitMqResource;
 import io.shoppulse.common.testing.TopicReader;
+import io.shoppulse.routes.BridgeQueueResource;
 import io.shoppulse.routes.RoutesServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import io.shoppulse.common.testing.CollectorResource;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
@@ -41,6 +44,7 @@ class RabbitMqBridgeTest {
 
     @AfterAll
     static void disconnect() {
+        new org.springframework.amqp.rabbit.core.RabbitAdmin(connections).deleteQueue(BridgeQueueResource.QUEUE);
         connections.destroy();
     }
 
@@ -56,8 +60,9 @@ class RabbitMqBridgeTest {
 
             publish("event.purchase", event);
 
-            JsonNode stored = events.await(m -> session.equals(m.value().path("session_id").asText()), 1).get(0)
-                    .value();
+            String ownSource = ConfigProvider.getConfig().getValue(CollectorResource.SOURCE_ID, String.class);
+            JsonNode stored = events.await(m -> session.equals(m.value().path("session_id").asText())
+                    && ownSource.equals(m.value().path("source_id").asText()), 1).get(0).value();
             assertThat(stored.get("transaction_id").asText()).isEqualTo("ORD-77");
             assertThat(stored.get("tenant_id").asText()).isNotBlank();
         }

@@ -24,6 +24,9 @@ import static org.awaitility.Awaitility.await;
  */
 public class CollectorResource implements QuarkusTestResourceLifecycleManager {
 
+    /** Config key holding the id of the source this resource created (its write key is the routes' key). */
+    public static final String SOURCE_ID = "shoppulse.test.source-id";
+
     private Process process;
 
     @Override
@@ -65,10 +68,13 @@ public class CollectorResource implements QuarkusTestResourceLifecycleManager {
                 return false;
             }
         });
-        return Map.of("shoppulse.collector.url", url, "shoppulse.routes.write-key", createSource(http, url));
+        com.fasterxml.jackson.databind.JsonNode source = createSource(http, url);
+        // The source id lets a test tell its own events from those of a routes service running beside it.
+        return Map.of("shoppulse.collector.url", url, "shoppulse.routes.write-key", source.get("write_key").asText(),
+                SOURCE_ID, source.get("source_id").asText());
     }
 
-    private static String createSource(HttpClient http, String url) {
+    private static com.fasterxml.jackson.databind.JsonNode createSource(HttpClient http, String url) {
         String body = "{\"name\": \"routes test " + UUID.randomUUID() + "\"}";
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/sources"))
@@ -78,8 +84,7 @@ public class CollectorResource implements QuarkusTestResourceLifecycleManager {
             if (response.statusCode() != 201) {
                 throw new IllegalStateException("Cannot create a source: " + response.body());
             }
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).get("write_key")
-                    .asText();
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
