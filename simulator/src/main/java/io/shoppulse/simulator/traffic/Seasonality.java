@@ -6,7 +6,7 @@ import java.time.ZonedDateTime;
 /**
  * How busy a shop is by its local time: a daily curve (quiet at night, a lunch bump, the evening peak) times a
  * weekly one (Sunday evening is the busiest). Both average 1 over a week, so the configured rate is the weekly mean.
- * Hours are joined linearly, so the rate never jumps on the hour.
+ * Hours and days are joined linearly, so the rate never jumps.
  */
 public final class Seasonality {
 
@@ -23,7 +23,10 @@ public final class Seasonality {
         int h = (int) hour;
         double fraction = hour - h;
         double daily = HOURLY[h] * (1 - fraction) + HOURLY[(h + 1) % 24] * fraction;
-        return daily * weekday(local.getDayOfWeek());
+        // The weekday factor also glides, from one day's value to the next over the day.
+        double weekly = weekday(local.getDayOfWeek()) * (1 - hour / 24)
+                + weekday(local.getDayOfWeek().plus(1)) * (hour / 24);
+        return daily * weekly;
     }
 
     static double weekday(DayOfWeek day) {

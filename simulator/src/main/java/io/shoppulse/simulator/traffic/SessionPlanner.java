@@ -24,14 +24,15 @@ import java.util.random.RandomGenerator;
  * Plans one visit as a small state machine over the shop's pages: a landing page (home, a category, a product or a
  * search, depending on the channel), then browsing (lists, products, search), adding to and removing from the cart,
  * and for some a checkout funnel (begin_checkout → add_shipping_info → add_payment_info → purchase) that many leave
- * half-way. The probabilities give an average shop: ~40 % bounces, ~9 % of visits with a cart, ~70 % of carts
- * abandoned, so ~2–3 % of visits buy (more for returning visitors, email and desktop; less for social and phones).
+ * half-way. The probabilities give an average shop: about half the visits see one page, ~9 % put something in the
+ * cart, ~70 % of carts are abandoned, so ~2.5 % of visits buy (more for returning visitors, email and desktop; less
+ * for social and phones). SessionPlannerTest holds these rates.
  */
 public final class SessionPlanner {
 
-    private static final double BOUNCE = 0.40;
-    private static final double ADD_TO_CART = 0.088;
-    private static final double BEGIN_CHECKOUT = 0.62;
+    private static final double BOUNCE = 0.32;
+    private static final double ADD_TO_CART = 0.064;
+    private static final double BEGIN_CHECKOUT = 0.72;
     private static final double SHIPPING_INFO = 0.80;
     private static final double PAYMENT_INFO = 0.86;
     private static final double PURCHASE = 0.88;
@@ -75,6 +76,7 @@ public final class SessionPlanner {
         private List<Item> lastList = List.of();
         private String lastListId;
         private OrderMessages.Placed order;
+        private boolean justAdded;
 
         Visit(Shop shop, Visitor visitor, RandomGenerator random, Instant start) {
             this.shop = shop;
@@ -156,6 +158,11 @@ public final class SessionPlanner {
         }
 
         private Page fromProduct() {
+            if (justAdded && random.nextDouble() < 0.45) {
+                justAdded = false;
+                return viewCart(); // the "view cart" button after adding
+            }
+            justAdded = false;
             double u = random.nextDouble();
             if (u < 0.32) {
                 return product(shop.catalog().popular(random), null); // a recommendation or the back button
@@ -247,6 +254,7 @@ public final class SessionPlanner {
                 Item added = Item.of(p, quantity);
                 pending.add(event("add_to_cart").items(List.of(added)).value(lineValue(added)).build());
                 cart.merge(p.sku(), added, (a, b) -> Item.of(p, a.quantity() + b.quantity()));
+                justAdded = true;
             }
             return Page.PRODUCT;
         }
