@@ -178,7 +178,7 @@ public class OrderRepository {
 
     public void outbox(Connection c, UUID tenant, String orderId, UUID eventId, String type, String payload)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (tenant_id, order_id, event_id,"
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (tenant_id, aggregate_id, event_id,"
                 + " event_type, payload) VALUES (?, ?, ?, ?, ?::jsonb)")) {
             ps.setObject(1, tenant);
             ps.setString(2, orderId);

@@ -209,7 +209,7 @@ public class OrderService {
     }
 
     /** A database failure. */
-    static final class StorageException extends RuntimeException {
+    public static final class StorageException extends RuntimeException {
         StorageException(SQLException cause) {
             super(cause.getMessage(), cause);
         }
