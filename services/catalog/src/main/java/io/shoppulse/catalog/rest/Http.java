@@ -47,8 +47,8 @@ public class Http {
 
     /**
      * The caller's tenant, from the {@code tenant_id} claim of the bearer token that Quarkus OIDC verified for this
-     * request. platform-http hands the request's Vert.x user over in a header; anything else in that header (it is
-     * never taken from the request: Camel's header filter drops incoming Camel* headers) is refused.
+     * request. platform-http hands the request's Vert.x user over in a header; anything else in that header (a
+     * client can only ever put text there) is refused.
      */
     UUID tenant(Exchange exchange) {
         Object user = exchange.getMessage().getHeader(VertxPlatformHttpConstants.AUTHENTICATED_USER);

@@ -10,9 +10,14 @@ import io.shoppulse.common.testing.Tokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static io.shoppulse.catalog.CatalogApi.as;
@@ -113,6 +118,28 @@ class ProductRoutesTest {
 
         as("demo-admin").get("/v1/products/" + sku).then().statusCode(404);
         assertThat(outboxTypes(sku)).isEmpty();
+    }
+
+    @Test
+    void concurrentCreatesOfOneSkuMakeOneProductAndOneEvent() throws Exception {
+        String sku = sku("Z");
+        Map<String, Object> body = product("Raced Shoe", shoes);
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                answers.add(pool.submit(() -> as("demo-admin").body(body).put("/v1/products/" + sku).statusCode()));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> answer : answers) {
+                statuses.add(answer.get(60, TimeUnit.SECONDS));
+            }
+            // One request made it; the others found it made (their own event rolled back) and changed nothing.
+            assertThat(statuses).containsOnly(201, 200).filteredOn(s -> s == 201).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(outboxTypes(sku)).containsExactly("catalog.product.upserted");
     }
 
     @Test
