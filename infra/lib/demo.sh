@@ -14,21 +14,22 @@ write_key_valid() {
     -H 'Content-Type: application/json' -H "X-ShopPulse-Key: $1" -d '[]')" == 202 ]]
 }
 
-# ensure_source VAR NAME ORIGINS_JSON: sets VAR to a valid write key of the named demo source, creating the source
-# or rotating its key when the one in .shoppulse/env is missing or no longer valid.
+# ensure_source VAR NAME ORIGINS_JSON [USER] [FILE]: sets VAR to a valid write key of the named source of USER's
+# tenant (default demo-admin), creating the source or rotating its key when the one in FILE (default
+# .shoppulse/env) is missing or no longer valid.
 ensure_source() {
-  local var=$1 name=$2 origins=$3 key="" token api existing
-  [[ -f "$SP_ENV" ]] && key=$(sed -n "s/^$var=//p" "$SP_ENV")
+  local var=$1 name=$2 origins=$3 user=${4:-demo-admin} file=${5:-$SP_ENV} key="" token api existing
+  [[ -f "$file" ]] && key=$(sed -n "s/^$var=//p" "$file")
   if write_key_valid "$key"; then
     printf -v "$var" '%s' "$key"
     ok "source '$name': write key is valid"
     return 0
   fi
-  token=$(keycloak_token demo-admin)
+  token=$(keycloak_token "$user")
   api="$(service_url collector)/v1/sources"
   existing=$(curl -fsS --max-time 10 -H "Authorization: Bearer $token" "$api" \
     | jq -r --arg name "$name" '.[] | select(.name == $name) | .source_id' | head -n 1) \
-    || die "cannot list the demo tenant's sources"
+    || die "cannot list the sources of $user's tenant"
   if [[ -n "$existing" ]]; then
     # The key is shown only once; a lost one is replaced by a new one.
     key=$(curl -fsS --max-time 10 -X POST -H "Authorization: Bearer $token" "$api/$existing/rotate-key" \

@@ -67,3 +67,43 @@ keycloak_token() {
     -d grant_type=password -d client_id=shoppulse-cli -d "username=$user" -d "password=${!password_var}" \
     | jq -er .access_token || die "Keycloak refused a token for $user (is it running? ./shoppulse status)"
 }
+
+# An access token of Keycloak's bootstrap admin (master realm), for the admin REST API.
+keycloak_admin_token() {
+  printf '%s' "$KEYCLOAK_ADMIN_PASSWORD" | curl -fsS --max-time 10 \
+    "$(keycloak_url)/realms/master/protocol/openid-connect/token" \
+    -d grant_type=password -d client_id=admin-cli -d username=admin --data-urlencode "password@-" \
+    | jq -er .access_token || die "Keycloak refused its bootstrap admin a token"
+}
+
+# keycloak_ensure_user USER PASSWORD TENANT_ID ROLE: a user of the realm with that password, tenant_id attribute and
+# realm role; created when missing, otherwise its password, tenant and role are set again. Secrets go through stdin.
+keycloak_ensure_user() {
+  local user=$1 password=$2 tenant=$3 role=$4 token api id body
+  token=$(keycloak_admin_token)
+  api="$(keycloak_url)/admin/realms/$SHOPPULSE_KEYCLOAK_REALM"
+  id=$(curl -fsS --max-time 10 -H "Authorization: Bearer $token" "$api/users?username=$user&exact=true" \
+    | jq -r '.[0].id // empty') || die "cannot look up the Keycloak user $user"
+  body=$(jq -n --arg user "$user" --arg tenant "$tenant" --arg password "$password" '{username: $user,
+    enabled: true, email: ($user + "@sim.shoppulse.io"), emailVerified: true, firstName: "Simulated",
+    lastName: $user, attributes: {tenant_id: [$tenant]},
+    credentials: [{type: "password", value: $password, temporary: false}]}')
+  if [[ -z "$id" ]]; then
+    curl -fsS --max-time 10 -o /dev/null -X POST -H "Authorization: Bearer $token" \
+      -H 'Content-Type: application/json' -d @- "$api/users" <<<"$body" || die "cannot create the Keycloak user $user"
+    id=$(curl -fsS --max-time 10 -H "Authorization: Bearer $token" "$api/users?username=$user&exact=true" \
+      | jq -er '.[0].id') || die "cannot find the Keycloak user $user just created"
+    ok "keycloak: created $user (tenant $tenant)"
+  else
+    curl -fsS --max-time 10 -o /dev/null -X PUT -H "Authorization: Bearer $token" \
+      -H 'Content-Type: application/json' -d @- "$api/users/$id" <<<"$(jq 'del(.credentials)' <<<"$body")" \
+      || die "cannot update the Keycloak user $user"
+    curl -fsS --max-time 10 -o /dev/null -X PUT -H "Authorization: Bearer $token" \
+      -H 'Content-Type: application/json' -d @- "$api/users/$id/reset-password" <<<"$(jq '.credentials[0]' <<<"$body")" \
+      || die "cannot set the password of the Keycloak user $user"
+  fi
+  curl -fsS --max-time 10 -H "Authorization: Bearer $token" "$api/roles/$role" \
+    | jq -c '[.]' | curl -fsS --max-time 10 -o /dev/null -X POST -H "Authorization: Bearer $token" \
+      -H 'Content-Type: application/json' -d @- "$api/users/$id/role-mappings/realm" \
+    || die "cannot give $user the realm role $role"
+}

@@ -46,7 +46,7 @@ public class SimulatorCommand implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(SimulatorCommand.class);
     /** How long a finished run waits for sessions under way to end and deliver their events. */
-    private static final Duration DRAIN = Duration.ofMinutes(2);
+    private static final Duration DRAIN = Duration.ofSeconds(60);
 
     @Inject
     SimulatorConfig config;
@@ -70,6 +70,7 @@ public class SimulatorCommand implements Runnable {
     boolean flat;
 
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
 
     @Override
     public void run() {
@@ -119,7 +120,15 @@ public class SimulatorCommand implements Runnable {
         scheduler.scheduleAtFixedRate(() -> summary(stats, simulation, started, sessionsPerSecond, runSeed), every,
                 every, TimeUnit.MILLISECONDS);
         summary(stats, simulation, started, sessionsPerSecond, runSeed);
-        Thread hook = new Thread(stop::countDown, "simulator-stop");
+        // On SIGTERM (./shoppulse down) the JVM waits for this hook: it lets the run flush and close first.
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                finished.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "simulator-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             boolean stopped = limit == null ? awaitStop() : stop.await(limit.toMillis(), TimeUnit.MILLISECONDS);
@@ -142,10 +151,11 @@ public class SimulatorCommand implements Runnable {
             LOG.infof("Stopped with %d later order steps not sent (their orders stay where they are)",
                     simulation.scheduledOrderSteps());
         }
+        finished.countDown();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
-            // the JVM is already stopping: the hook has run
+            // the JVM is already stopping: the hook is running
         }
     }
 

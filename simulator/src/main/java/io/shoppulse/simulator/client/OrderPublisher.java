@@ -78,7 +78,11 @@ public final class OrderPublisher implements AutoCloseable {
 
     /** Connects now if it can; otherwise keeps trying in the background. */
     public void start() {
-        thread.execute(this::drain);
+        thread.execute(() -> {
+            if (!connected()) {
+                scheduleReconnect();
+            }
+        });
     }
 
     public void publish(String tenantId, OrderLifecycle.Message message) {
@@ -263,6 +267,9 @@ public final class OrderPublisher implements AutoCloseable {
         long delay = Math.min(60, 1L << Math.min(6, Math.max(0, failures - 1)));
         thread.schedule(() -> {
             reconnectScheduled = false;
+            if (waiting.isEmpty() && !connected()) {
+                scheduleReconnect(); // nothing to send yet, but keep trying so the log tells when it is back
+            }
             drain();
         }, delay, TimeUnit.SECONDS);
     }
