@@ -38,9 +38,10 @@ class ServiceContractTest {
     }
 
     @Test
-    void readinessNamesTheDatabaseAndKeycloak() {
+    void readinessNamesTheDatabaseKeycloakAndKafka() {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.name", hasItems("Database connections health check", "keycloak"));
+                .body("checks.name", hasItems("Database connections health check", "keycloak",
+                        "Kafka connection health check"));
         given().get("/q/metrics").then().statusCode(200).body(containsString("service=\"catalog\""));
     }
 
