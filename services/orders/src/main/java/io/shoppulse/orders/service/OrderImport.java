@@ -1,0 +1,453 @@
+package io.shoppulse.orders.service;
+
+import io.shoppulse.common.imports.CsvRows;
+import io.shoppulse.common.imports.CsvSettings;
+import io.shoppulse.common.imports.ImportException;
+import io.shoppulse.common.imports.ImportReport;
+import io.shoppulse.common.imports.TimestampFormat;
+import io.shoppulse.common.partition.Granularity;
+import io.shoppulse.common.partition.PartitionMaintainer;
+import io.shoppulse.common.problem.ProblemException;
+import io.shoppulse.orders.model.Order;
+import io.shoppulse.orders.model.OrderImportMapping;
+import io.shoppulse.orders.model.OrderStatus;
+import io.shoppulse.orders.model.PlaceOrder;
+import io.shoppulse.orders.model.RefundOrder;
+import io.shoppulse.orders.model.Transition;
+import io.shoppulse.orders.repository.OrderBulkLoader;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * A historical import of a shop's order export: one CSV row per order line. Each order is put together from its
+ * rows and goes through the same {@link OrderRules} as a live order (every broken field named), then is loaded in
+ * bulk, idempotently by the shop's order id: a file imported twice changes nothing. Bad rows are reported with their
+ * line and reason, and the import goes on.
+ * <p>
+ * Rows of one order are expected near each other, as exports write them; an order is complete once
+ * {@value #OPEN_ORDERS} other orders have started since its last row, which bounds memory for any file size. A row
+ * of an order that was already complete is reported, never silently dropped or merged.
+ */
+@ApplicationScoped
+public class OrderImport {
+
+    static final int OPEN_ORDERS = 20_000;
+    private static final int BATCH_LINES = 20_000;
+    private static final Logger LOG = Logger.getLogger(OrderImport.class);
+    private static final Map<String, String> COUNTRY_NAMES = countryNames();
+
+    private final DataSource dataSource;
+    private final OrderRules rules;
+    private final OrderService orders;
+    private final OrderBulkLoader loader;
+
+    public OrderImport(DataSource dataSource, OrderRules rules, OrderService orders, OrderBulkLoader loader) {
+        this.dataSource = dataSource;
+        this.rules = rules;
+        this.orders = orders;
+        this.loader = loader;
+    }
+
+    public ImportReport.Summary run(UUID tenant, InputStream csv, OrderImportMapping mapping) {
+        Plan plan = Plan.of(mapping);
+        ImportReport report = new ImportReport();
+        try (CsvRows rows = new CsvRows(csv, plan.csv); Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            loader.prepare(c);
+            c.commit();
+            Run run = new Run(tenant, plan, plan.columns(rows), report, c);
+            while (rows.next()) {
+                report.read();
+                run.row(rows);
+            }
+            run.finish();
+            for (Deferred d : run.deferred) {
+                refundLater(tenant, d, report);
+            }
+        } catch (IOException e) {
+            throw new ImportException("file", "could not be read: " + e.getMessage());
+        } catch (SQLException e) {
+            throw new OrderService.StorageException(e);
+        }
+        return report.summary();
+    }
+
+    /** A return whose order was complete (or is not in this file): applied as a refund once everything is loaded. */
+    private void refundLater(UUID tenant, Deferred d, ImportReport report) {
+        try {
+            Order before = orders.get(tenant, d.orderId);
+            Order after = orders.refund(tenant, d.orderId, d.refund(), null);
+            report.record(after.version() != before.version(), 1);
+        } catch (ProblemException e) {
+            report.bad(d.line, (e.status() == 404
+                    ? "returns units of order " + d.orderId
+                            + ", which is neither in this file nor in the shop"
+                    : "return of order " + d.orderId + ": "
+                            + describe(e)));
+        }
+    }
+
+    /** The mapping, checked once: which fields come from where, and what the rules mean. */
+    private record Plan(CsvSettings csv, OrderImportMapping.Columns columns, String currency,
+            TimestampFormat.Parser time, Map<String, String> countries, String returns, String cancelPrefix,
+            String cancelAction, OrderStatus status) {
+
+        static Plan of(OrderImportMapping m) {
+            OrderImportMapping.Columns c = m.columns();
+            if (c == null) {
+                throw new ImportException("mapping.columns", "is required");
+            }
+            require(c.orderId(), "order_id");
+            require(c.placedAt(), "placed_at");
+            require(c.sku(), "sku");
+            require(c.quantity(), "quantity");
+            require(c.unitPrice(), "unit_price");
+            if (c.currency() == null && (m.currency() == null || m.currency().isBlank())) {
+                throw new ImportException("mapping.currency", "is required when no column holds the currency");
+            }
+            String returns = oneOf("mapping.returns", m.returns(), "refund", "refund", "skip", "reject");
+            String prefix = m.cancellations() == null ? null : m.cancellations().prefix();
+            String action = m.cancellations() == null
+                    ? "refund"
+                    : oneOf("mapping.cancellations.action", m.cancellations().action(), "refund", "refund", "skip",
+                            "reject");
+            if (m.cancellations() != null && (prefix == null || prefix.isEmpty())) {
+                throw new ImportException("mapping.cancellations.prefix", "is required");
+            }
+            String statusName = oneOf("mapping.status", m.status(), "delivered", "placed", "paid", "shipped",
+                    "delivered");
+            Map<String, String> countries = new HashMap<>(COUNTRY_NAMES);
+            if (m.countries() != null) {
+                m.countries().forEach((name, code) -> countries.put(name.toLowerCase(Locale.ROOT), code));
+            }
+            TimestampFormat format = m.timestamp() == null ? new TimestampFormat("iso", "UTC") : m.timestamp();
+            return new Plan(m.csv() == null ? CsvSettings.DEFAULT : m.csv(), c, m.currency(),
+                    format.parser("mapping.timestamp"), countries, returns, prefix, action,
+                    OrderStatus.of(statusName));
+        }
+
+        Columns columns(CsvRows rows) {
+            return new Columns(rows.column("order_id", columns.orderId()),
+                    rows.column("placed_at", columns.placedAt()), optional(rows, "customer_id", columns.customerId()),
+                    rows.column("sku", columns.sku()), optional(rows, "name", columns.name()),
+                    rows.column("quantity", columns.quantity()), rows.column("unit_price", columns.unitPrice()),
+                    optional(rows, "discount", columns.discount()), optional(rows, "currency", columns.currency()),
+                    optional(rows, "country", columns.country()));
+        }
+
+        private static int optional(CsvRows rows, String field, String name) {
+            return name == null ? -1 : rows.column(field, name);
+        }
+
+        private static void require(String column, String field) {
+            if (column == null || column.isBlank()) {
+                throw new ImportException("mapping.columns." + field, "is required: the column holding it");
+            }
+        }
+
+        private static String oneOf(String field, String value, String fallback, String... allowed) {
+            if (value == null) {
+                return fallback;
+            }
+            for (String a : allowed) {
+                if (a.equals(value)) {
+                    return value;
+                }
+            }
+            throw new ImportException(field, "must be one of " + String.join(", ", allowed));
+        }
+    }
+
+    private record Columns(int orderId, int placedAt, int customerId, int sku, int name, int quantity, int unitPrice,
+            int discount, int currency, int country) {
+    }
+
+    private record Return(String sku, int quantity, Instant at, long line) {
+    }
+
+    private record Deferred(String orderId, Return r, long line) {
+        RefundOrder refund() {
+            return new RefundOrder("import-L" + line, r.at, List.of(new RefundOrder.Line(r.sku, r.quantity)), null);
+        }
+    }
+
+    /** An order whose rows are still being read. */
+    private static final class Pending {
+        final String orderId;
+        final Instant placedAt;
+        final String currency;
+        final String customerId;
+        final String country;
+        final List<PlaceOrder.Line> lines = new ArrayList<>();
+        final List<Long> lineRows = new ArrayList<>();
+        final List<Return> returns = new ArrayList<>();
+
+        Pending(String orderId, Instant placedAt, String currency, String customerId, String country) {
+            this.orderId = orderId;
+            this.placedAt = placedAt;
+            this.currency = currency;
+            this.customerId = customerId;
+            this.country = country;
+        }
+    }
+
+    /** The state of one import while it reads the file. */
+    private final class Run {
+        final UUID tenant;
+        final Plan plan;
+        final Columns col;
+        final ImportReport report;
+        final Connection connection;
+        final LinkedHashMap<String, Pending> open = new LinkedHashMap<>();
+        final Set<String> complete = new HashSet<>();
+        final List<Deferred> deferred = new ArrayList<>();
+        final List<OrderBulkLoader.Loadable> batch = new ArrayList<>();
+        final Map<String, Integer> batchRows = new HashMap<>();
+        final Set<YearMonth> months = new HashSet<>();
+        int batchLines;
+
+        Run(UUID tenant, Plan plan, Columns col, ImportReport report, Connection connection) {
+            this.tenant = tenant;
+            this.plan = plan;
+            this.col = col;
+            this.report = report;
+            this.connection = connection;
+        }
+
+        void row(CsvRows rows) throws SQLException {
+            long line = rows.line();
+            String orderId = rows.get(col.orderId);
+            if (orderId == null) {
+                report.bad(line, "order_id: is empty");
+                return;
+            }
+            String sku = rows.get(col.sku);
+            int quantity;
+            Instant at;
+            try {
+                quantity = Integer.parseInt(strip(rows.get(col.quantity)));
+            } catch (NumberFormatException e) {
+                report.bad(line, "quantity: '" + rows.get(col.quantity) + "' is not a whole number");
+                return;
+            }
+            String time = rows.get(col.placedAt);
+            try {
+                at = plan.time.parse(time);
+            } catch (RuntimeException e) {
+                report.bad(line, "placed_at: '" + time + "' does not match the mapping's timestamp format");
+                return;
+            }
+            if (sku == null) {
+                report.bad(line, "sku: is empty");
+                return;
+            }
+            boolean cancellation = plan.cancelPrefix != null && orderId.startsWith(plan.cancelPrefix)
+                    && orderId.length() > plan.cancelPrefix.length();
+            if (cancellation || quantity < 0) {
+                String rule = cancellation ? plan.cancelAction : plan.returns;
+                switch (rule) {
+                    case "skip" -> report.skipped();
+                    case "reject" -> report.bad(line, cancellation
+                            ? "order_id: " + orderId
+                                    + " is a cancellation, which the mapping rejects"
+                            : "quantity: returns are rejected");
+                    default -> addReturn(cancellation ? orderId.substring(plan.cancelPrefix.length()) : orderId,
+                            new Return(sku, Math.abs(quantity), at, line));
+                }
+                return;
+            }
+            if (quantity == 0) {
+                report.bad(line, "quantity: must not be 0");
+                return;
+            }
+            BigDecimal price;
+            BigDecimal discount;
+            try {
+                price = new BigDecimal(strip(rows.get(col.unitPrice)));
+                discount = col.discount < 0 || rows.get(col.discount) == null
+                        ? null
+                        : new BigDecimal(strip(rows.get(col.discount)));
+            } catch (NumberFormatException | NullPointerException e) {
+                report.bad(line, "unit_price or discount: is not a decimal number such as 12.50");
+                return;
+            }
+            String currency = col.currency < 0 ? plan.currency : rows.get(col.currency);
+            Pending order = open.get(orderId);
+            if (order == null) {
+                if (complete.contains(orderId)) {
+                    report.bad(line, "order_id: the rows of order " + orderId + " are not together in the file;"
+                            + " this one comes after " + OPEN_ORDERS + " other orders (sort the export by order)");
+                    return;
+                }
+                order = new Pending(orderId, at, currency, rows.get(col.customerId), country(rows.get(col.country)));
+                open.put(orderId, order);
+                if (open.size() > OPEN_ORDERS) {
+                    Iterator<Pending> eldest = open.values().iterator();
+                    Pending done = eldest.next();
+                    eldest.remove();
+                    complete(done);
+                }
+            } else if (currency == null ? order.currency != null : !currency.equals(order.currency)) {
+                report.bad(line, "currency: " + currency + " differs from the order's earlier rows ("
+                        + order.currency + ")");
+                return;
+            }
+            order.lines.add(new PlaceOrder.Line(sku, rows.get(col.name), quantity, price, discount));
+            order.lineRows.add(line);
+        }
+
+        void addReturn(String orderId, Return r) {
+            Pending order = open.get(orderId);
+            if (order != null) {
+                order.returns.add(r);
+            } else {
+                deferred.add(new Deferred(orderId, r, r.line));
+            }
+        }
+
+        void finish() throws SQLException {
+            for (Pending p : open.values()) {
+                complete(p);
+            }
+            open.clear();
+            flush();
+        }
+
+        /** Validates the order as a live one, moves it to the mapping's status, applies its returns. */
+        void complete(Pending p) throws SQLException {
+            complete.add(p.orderId);
+            Order order;
+            try {
+                order = rules.newOrder(new PlaceOrder(p.orderId, p.placedAt, p.currency, p.customerId, null, null,
+                        p.country, p.lines, null, null));
+            } catch (ProblemException e) {
+                String reason = "order " + p.orderId + ": " + describe(e);
+                p.lineRows.forEach(l -> report.bad(l, reason));
+                p.returns.forEach(r -> report.bad(r.line, reason));
+                return;
+            }
+            for (OrderStatus step : List.of(OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)) {
+                if (order.status() == plan.status) {
+                    break;
+                }
+                order = rules.transition(order, step, new Transition(p.placedAt, null));
+            }
+            List<OrderRules.Refund> refunds = new ArrayList<>();
+            int rows = p.lineRows.size();
+            for (Return r : p.returns) {
+                try {
+                    OrderRules.Refund refund = rules.refund(order, new RefundOrder("import-L" + r.line, r.at,
+                            List.of(new RefundOrder.Line(r.sku, r.quantity)), null));
+                    order = refund.order();
+                    refunds.add(refund);
+                    rows++;
+                } catch (ProblemException e) {
+                    report.bad(r.line, "return of order " + p.orderId + ": " + describe(e));
+                }
+            }
+            batch.add(new OrderBulkLoader.Loadable(order, refunds));
+            batchRows.put(p.orderId, rows);
+            months.add(YearMonth.from(order.placedAt().atZone(ZoneOffset.UTC)));
+            batchLines += order.lines().size();
+            if (batchLines >= BATCH_LINES) {
+                flush();
+            }
+        }
+
+        void flush() throws SQLException {
+            if (batch.isEmpty()) {
+                return;
+            }
+            ensurePartitions();
+            try {
+                Set<String> created = loader.load(connection, tenant, batch);
+                connection.commit();
+                for (OrderBulkLoader.Loadable l : batch) {
+                    report.record(created.contains(l.order().orderId()), batchRows.get(l.order().orderId()));
+                }
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+            batch.clear();
+            batchRows.clear();
+            batchLines = 0;
+        }
+
+        /** The months of this batch that have no partition yet get one (history older than the live partitions). */
+        private final Set<YearMonth> ensured = new HashSet<>();
+
+        void ensurePartitions() {
+            months.removeAll(ensured);
+            if (months.isEmpty()) {
+                return;
+            }
+            PartitionMaintainer maintainer = new PartitionMaintainer(dataSource, Clock.systemUTC());
+            for (YearMonth month : months) {
+                Instant from = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+                Instant to = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+                maintainer.ensureRange("orders.orders", Granularity.MONTH, from, to);
+                maintainer.ensureRange("orders.order_lines", Granularity.MONTH, from, to);
+            }
+            LOG.debugf("Import: partitions ready for %d more months", months.size());
+            ensured.addAll(months);
+            months.clear();
+        }
+
+        private String country(String value) {
+            if (value == null) {
+                return null;
+            }
+            if (value.length() == 2 && value.chars().allMatch(Character::isLetter)) {
+                return value.toUpperCase(Locale.ROOT);
+            }
+            String code = plan.countries.get(value.toLowerCase(Locale.ROOT));
+            return code == null || code.isBlank() ? null : code; // an unknown name is left out, not guessed
+        }
+    }
+
+    private static String strip(String value) {
+        return value == null ? null : value.trim();
+    }
+
+    private static String describe(ProblemException e) {
+        if (e.errors().isEmpty()) {
+            return e.getMessage();
+        }
+        return e.errors().stream().map(f -> f.field() + ": " + f.reason()).collect(Collectors.joining("; "));
+    }
+
+    /** English country names (and "UK", "USA") to ISO 3166-1 alpha-2 codes, lower-cased. */
+    private static Map<String, String> countryNames() {
+        Map<String, String> names = new HashMap<>();
+        for (String code : Locale.getISOCountries()) {
+            names.put(new Locale("", code).getDisplayCountry(Locale.ENGLISH).toLowerCase(Locale.ROOT), code);
+        }
+        names.put("uk", "GB");
+        names.put("usa", "US");
+        names.put("eire", "IE");
+        return names;
+    }
+}
