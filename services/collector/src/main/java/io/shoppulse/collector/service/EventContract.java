@@ -88,6 +88,11 @@ public class EventContract {
         return specific != null ? specific : envelope;
     }
 
+    /** True for a standard type and for a custom {@code namespace:name} type; the schemas know no others. */
+    public static boolean isEventType(String type) {
+        return type != null && (STANDARD_TYPES.contains(type) || CUSTOM_TYPE.matcher(type).matches());
+    }
+
     /** Every way the event breaks the contract, by field; empty when it is valid. */
     public List<FieldError> validate(JsonNode event) {
         if (event == null || !event.isObject()) {

@@ -55,6 +55,14 @@ public final class ImportReport {
         }
     }
 
+    /** Many one-row records at once (events): {@code loaded} were new, {@code alreadyPresent} were there before. */
+    public void records(long loaded, long alreadyPresent) {
+        recordsLoaded += loaded;
+        rowsLoaded += loaded;
+        recordsAlreadyPresent += alreadyPresent;
+        rowsAlreadyPresent += alreadyPresent;
+    }
+
     public long rowsRead() {
         return rowsRead;
     }

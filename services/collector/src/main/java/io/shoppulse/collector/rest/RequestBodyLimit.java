@@ -1,0 +1,71 @@
+package io.shoppulse.collector.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.vertx.http.runtime.VertxHttpRecorder;
+import io.shoppulse.collector.config.CollectorConfig;
+import io.shoppulse.common.problem.FieldError;
+import io.shoppulse.common.problem.Problem;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.util.List;
+
+/**
+ * Body limits per path. {@code quarkus.http.limits.max-body-size} is one limit for the whole server and must be
+ * large for historical imports; every other path keeps {@code shoppulse.collector.max-server-body-bytes} (2 MiB) at
+ * the server level, as the server-wide limit did before imports, so a large body to {@code /v1/events} is refused
+ * before it is buffered: one with a larger Content-Length at once (413 problem), a chunked one once it has sent that
+ * many bytes (Quarkus' own 413). Bodies up to that size reach the service, which answers anything over
+ * {@code max-body-bytes} with its 413 problem. Runs right after Quarkus' own limit handler, whose per-request limit
+ * it replaces.
+ */
+@ApplicationScoped
+public class RequestBodyLimit {
+
+    static final String LARGE_BODIES = "/v1/imports/";
+
+    void install(@Observes Router router, CollectorConfig config, ObjectMapper json) {
+        long limit = config.maxServerBodyBytes();
+        String reason = "must be at most " + limit + " bytes";
+        byte[] problem;
+        try {
+            problem = json.writeValueAsBytes(new Problem(Problem.type("payload-too-large"), "Payload too large", 413,
+                    reason, null, null, List.of(new FieldError("body", reason))));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        Buffer body = Buffer.buffer(problem);
+        router.route().order(-1).handler(rc -> limit(rc, limit, body));
+    }
+
+    private static void limit(RoutingContext rc, long limit, Buffer problem) {
+        if (!rc.normalizedPath().startsWith(LARGE_BODIES)) {
+            if (contentLength(rc) > limit) {
+                // The body is never read: answer, then close the connection (as Quarkus' own limit does).
+                rc.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                        .putHeader(HttpHeaders.CONNECTION, "close")
+                        .endHandler(done -> rc.request().connection().close()).end(problem.copy());
+                return;
+            }
+            rc.put(VertxHttpRecorder.MAX_REQUEST_SIZE_KEY, limit);
+        }
+        rc.next();
+    }
+
+    private static long contentLength(RoutingContext rc) {
+        String header = rc.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (header == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return -1; // Vert.x itself refuses a malformed length
+        }
+    }
+}
