@@ -36,7 +36,7 @@ services_stale() {
   for svc in $(runtime_names); do
     jar=$(service_jar "$svc")
     [[ -f "$jar" ]] || return 0
-    [[ -n "$(find "$SP_ROOT/pom.xml" "$(service_dir "$svc")" "$SP_ROOT/services/common" -newer "$jar" \
+    [[ -n "$(find "$SP_ROOT/pom.xml" "$(service_dir "$svc")" "$SP_ROOT/services/common" "$SP_ROOT/services/outbox" -newer "$jar" \
       -type f -not -path '*/target/*' -print -quit)" ]] && return 0
   done
   # The traffic simulator is built by the same reactor (infra/lib/simulator.sh runs it).

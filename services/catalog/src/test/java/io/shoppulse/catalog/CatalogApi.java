@@ -66,12 +66,14 @@ public final class CatalogApi {
         return product;
     }
 
-    /** The outbox events of one product, oldest first: event_type and payload (text). */
+    /** The outbox events of one product and its stock (aggregate sku@location), oldest first: type and payload. */
     public static List<String[]> outbox(String sku) throws Exception {
         try (Connection c = connect();
                 PreparedStatement ps = c.prepareStatement(
-                        "SELECT event_type, payload::text FROM catalog.outbox WHERE aggregate_id = ? ORDER BY id")) {
+                        "SELECT event_type, payload::text FROM catalog.outbox WHERE aggregate_id = ?"
+                                + " OR starts_with(aggregate_id, ? || '@') ORDER BY id")) {
             ps.setString(1, sku);
+            ps.setString(2, sku);
             List<String[]> events = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

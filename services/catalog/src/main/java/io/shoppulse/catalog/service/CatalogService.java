@@ -191,7 +191,7 @@ public class CatalogService {
             if (current.isEmpty()) {
                 pre.requireAbsent(sku + "@" + location);
                 Stock made = new Stock(sku, location, onHand, reserved, onHand - reserved, 1, now);
-                publish(c, tenant, sku, INVENTORY_CHANGED, Map.of("inventory", made));
+                publish(c, tenant, sku + "@" + location, INVENTORY_CHANGED, Map.of("inventory", made));
                 if (!catalog.insertStock(c, tenant, made)) {
                     throw new Transactions.Retry();
                 }
@@ -204,7 +204,7 @@ public class CatalogService {
             }
             pre.requireMatch(sku + "@" + location, stored.version());
             Stock changed = new Stock(sku, location, onHand, reserved, onHand - reserved, stored.version() + 1, now);
-            publish(c, tenant, sku, INVENTORY_CHANGED, Map.of("inventory", changed));
+            publish(c, tenant, sku + "@" + location, INVENTORY_CHANGED, Map.of("inventory", changed));
             catalog.updateStock(c, tenant, changed);
             return new Written<>(false, changed);
         });
@@ -332,8 +332,12 @@ public class CatalogService {
         return e;
     }
 
-    /** The outbox event: what happened and the state it led to; consumers deduplicate by event_id. */
-    private void publish(Connection c, UUID tenant, String sku, String type, Map<String, Object> state)
+    /**
+     * The outbox event: what happened and the state it led to; consumers deduplicate by event_id. The aggregate is
+     * the product, or {@code sku@location} for stock: shop.catalog.v1 is compacted by key, so stock must not share
+     * the product's key (compaction would keep only the newest of the two).
+     */
+    private void publish(Connection c, UUID tenant, String aggregate, String type, Map<String, Object> state)
             throws SQLException {
         UUID eventId = UUID.randomUUID();
         Map<String, Object> event = new LinkedHashMap<>();
@@ -343,7 +347,7 @@ public class CatalogService {
         event.put("occurred_at", now());
         event.putAll(new TreeMap<>(state));
         try {
-            catalog.outbox(c, tenant, sku, eventId, type, json.writeValueAsString(event));
+            catalog.outbox(c, tenant, aggregate, eventId, type, json.writeValueAsString(event));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

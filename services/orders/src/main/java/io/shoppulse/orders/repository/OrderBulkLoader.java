@@ -4,13 +4,17 @@ import io.shoppulse.orders.model.Order;
 import io.shoppulse.orders.service.OrderRules;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
+import org.postgresql.copy.PGCopyOutputStream;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -21,9 +25,10 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Loads many validated orders at once: COPY into temporary tables shaped like the real ones, then one INSERT per
- * table of only the orders whose id the tenant did not have yet. A re-imported file therefore changes nothing, and
- * PostgreSQL routes every row into its month's partition.
+ * Loads many validated orders at once, in the caller's transaction: first the order ids are claimed in order_keys
+ * (COPY into a temporary table, then one INSERT ... ON CONFLICT DO NOTHING RETURNING), then the orders, lines and
+ * refunds of only the newly claimed ids are streamed by COPY straight into the partitioned tables, which route each
+ * row to its month. A re-imported file claims nothing and so changes nothing.
  */
 @ApplicationScoped
 public class OrderBulkLoader {
@@ -32,65 +37,84 @@ public class OrderBulkLoader {
     public record Loadable(Order order, List<OrderRules.Refund> refunds) {
     }
 
-    /** Creates the connection's staging tables once; they empty themselves at every commit. */
+    /** Creates the connection's staging table once; it empties itself at every commit. */
     public void prepare(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS import_orders (LIKE orders INCLUDING DEFAULTS)"
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS import_keys (order_id text, placed_at timestamptz)"
                     + " ON COMMIT DELETE ROWS");
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS import_lines (LIKE order_lines INCLUDING DEFAULTS)"
-                    + " ON COMMIT DELETE ROWS");
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS import_refunds (LIKE refunds INCLUDING DEFAULTS)"
-                    + " ON COMMIT DELETE ROWS");
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS import_new (order_id text PRIMARY KEY) ON COMMIT DELETE ROWS");
         }
     }
 
     /** Loads the batch in the caller's transaction; returns the ids of the orders that were new. */
     public Set<String> load(Connection c, UUID tenant, List<Loadable> batch) throws SQLException {
-        StringBuilder orders = new StringBuilder(batch.size() * 160);
-        StringBuilder lines = new StringBuilder(batch.size() * 400);
-        StringBuilder refunds = new StringBuilder();
-        String t = tenant.toString();
-        for (Loadable l : batch) {
-            Order o = l.order();
-            row(orders, t, o.orderId(), o.placedAt(), o.status().value(), o.currency(), o.customerId(),
-                    o.anonymousId(), o.sessionId(), o.country(), o.subtotal(), o.discount(), o.tax(), o.shipping(),
-                    o.total(), o.refunded(), o.paidAt(), o.shippedAt(), o.deliveredAt(), o.cancelledAt(),
-                    o.cancelReason(), "import", o.version());
-            for (Order.Line line : o.lines()) {
-                Instant created = line.refundId() == null ? o.placedAt() : refundedAt(l, line.refundId());
-                row(lines, t, o.orderId(), o.placedAt(), line.lineNo(), line.kind(), line.sku(), line.name(),
-                        line.quantity(), line.unitPrice(), line.discount(), line.amount(), line.refundId(), created);
+        PGConnection pg = c.unwrap(PGConnection.class);
+        copy(pg, "COPY import_keys (order_id, placed_at) FROM STDIN (FORMAT csv)", out -> {
+            for (Loadable l : batch) {
+                out.text(l.order().orderId()).value(l.order().placedAt().toString()).end();
             }
-            for (OrderRules.Refund r : l.refunds()) {
-                row(refunds, t, o.orderId(), r.lines().get(0).refundId(), r.amount(), r.at());
-            }
-        }
-        CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-        copy(copy, "COPY import_orders (tenant_id, order_id, placed_at, status, currency, customer_id, anonymous_id,"
-                + " session_id, country, subtotal, discount, tax, shipping, total, refunded, paid_at, shipped_at,"
-                + " delivered_at, cancelled_at, cancel_reason, origin, version) FROM STDIN (FORMAT csv)", orders);
-        copy(copy, "COPY import_lines (tenant_id, order_id, placed_at, line_no, kind, sku, name, quantity, unit_price,"
-                + " discount, amount, refund_id, created_at) FROM STDIN (FORMAT csv)", lines);
-        if (!refunds.isEmpty()) {
-            copy(copy, "COPY import_refunds (tenant_id, order_id, refund_id, amount, refunded_at) FROM STDIN"
-                    + " (FORMAT csv)", refunds);
-        }
+        });
         Set<String> created = new HashSet<>();
-        try (Statement s = c.createStatement()) {
-            s.execute("WITH claimed AS (INSERT INTO order_keys (tenant_id, order_id, placed_at)"
-                    + " SELECT tenant_id, order_id, placed_at FROM import_orders ON CONFLICT DO NOTHING"
-                    + " RETURNING order_id) INSERT INTO import_new SELECT order_id FROM claimed");
-            s.execute("INSERT INTO orders SELECT o.* FROM import_orders o JOIN import_new n USING (order_id)");
-            s.execute("INSERT INTO order_lines SELECT l.* FROM import_lines l JOIN import_new n USING (order_id)");
-            if (!refunds.isEmpty()) {
-                s.execute("INSERT INTO refunds SELECT r.* FROM import_refunds r JOIN import_new n USING (order_id)");
-            }
-            try (ResultSet rs = s.executeQuery("SELECT order_id FROM import_new")) {
+        try (PreparedStatement claim = c.prepareStatement("INSERT INTO order_keys (tenant_id, order_id, placed_at)"
+                + " SELECT ?, order_id, placed_at FROM import_keys ON CONFLICT DO NOTHING RETURNING order_id")) {
+            claim.setObject(1, tenant);
+            try (ResultSet rs = claim.executeQuery()) {
                 while (rs.next()) {
                     created.add(rs.getString(1));
                 }
             }
+        }
+        if (created.isEmpty()) {
+            return created;
+        }
+        String t = tenant.toString();
+        copy(pg, "COPY orders (tenant_id, order_id, placed_at, status, currency, customer_id, anonymous_id,"
+                + " session_id, country, subtotal, discount, tax, shipping, total, refunded, paid_at, shipped_at,"
+                + " delivered_at, cancelled_at, cancel_reason, origin, version) FROM STDIN (FORMAT csv)", out -> {
+                    for (Loadable l : batch) {
+                        Order o = l.order();
+                        if (created.contains(o.orderId())) {
+                            out.value(t).text(o.orderId()).value(o.placedAt().toString()).value(o.status().value())
+                                    .value(o.currency()).text(o.customerId()).text(o.anonymousId())
+                                    .text(o.sessionId()).value(o.country()).value(o.subtotal()).value(o.discount())
+                                    .value(o.tax()).value(o.shipping()).value(o.total()).value(o.refunded())
+                                    .value(o.paidAt()).value(o.shippedAt()).value(o.deliveredAt())
+                                    .value(o.cancelledAt()).text(o.cancelReason()).value("import")
+                                    .value(Integer.toString(o.version())).end();
+                        }
+                    }
+                });
+        copy(pg, "COPY order_lines (tenant_id, order_id, placed_at, line_no, kind, sku, name, quantity, unit_price,"
+                + " discount, amount, refund_id, created_at) FROM STDIN (FORMAT csv)", out -> {
+                    for (Loadable l : batch) {
+                        Order o = l.order();
+                        if (!created.contains(o.orderId())) {
+                            continue;
+                        }
+                        String placedAt = o.placedAt().toString();
+                        for (Order.Line line : o.lines()) {
+                            String createdAt = line.refundId() == null
+                                    ? placedAt
+                                    : refundedAt(l, line.refundId()).toString();
+                            out.value(t).text(o.orderId()).value(placedAt).value(Integer.toString(line.lineNo()))
+                                    .value(line.kind()).text(line.sku()).text(line.name())
+                                    .value(Integer.toString(line.quantity())).value(line.unitPrice())
+                                    .value(line.discount()).value(line.amount()).text(line.refundId())
+                                    .value(createdAt).end();
+                        }
+                    }
+                });
+        if (batch.stream().anyMatch(l -> !l.refunds().isEmpty())) {
+            copy(pg, "COPY refunds (tenant_id, order_id, refund_id, amount, refunded_at) FROM STDIN (FORMAT csv)",
+                    out -> {
+                        for (Loadable l : batch) {
+                            if (created.contains(l.order().orderId())) {
+                                for (OrderRules.Refund r : l.refunds()) {
+                                    out.value(t).text(l.order().orderId()).text(r.lines().get(0).refundId())
+                                            .value(r.amount()).value(r.at()).end();
+                                }
+                            }
+                        }
+                    });
         }
         return created;
     }
@@ -100,40 +124,74 @@ public class OrderBulkLoader {
                 .map(OrderRules.Refund::at).orElse(l.order().placedAt());
     }
 
-    private static void copy(CopyManager copy, String sql, StringBuilder data) throws SQLException {
-        try {
-            copy.copyIn(sql, new StringReader(data.toString()));
+    @FunctionalInterface
+    private interface Rows {
+        void write(CsvOut out) throws IOException;
+    }
+
+    private static void copy(PGConnection pg, String sql, Rows rows) throws SQLException {
+        PGCopyOutputStream stream = new PGCopyOutputStream(pg, sql, 1 << 16);
+        try (Writer writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16)) {
+            rows.write(new CsvOut(writer));
         } catch (IOException e) {
+            if (e.getCause() instanceof SQLException sql2) {
+                throw sql2;
+            }
             throw new UncheckedIOException(e);
         }
     }
 
-    /** One CSV line for COPY: null is an empty unquoted field, text is quoted with quotes doubled. */
-    private static void row(StringBuilder out, Object... values) {
-        for (int i = 0; i < values.length; i++) {
-            if (i > 0) {
-                out.append(',');
-            }
-            Object v = values[i];
-            if (v == null) {
-                continue;
-            }
-            if (v instanceof String s) {
-                out.append('"');
-                for (int k = 0; k < s.length(); k++) {
-                    char ch = s.charAt(k);
-                    if (ch == '"') {
-                        out.append('"');
-                    }
-                    out.append(ch);
-                }
-                out.append('"');
-            } else if (v instanceof BigDecimal d) {
-                out.append(d.toPlainString());
-            } else {
-                out.append(v); // numbers, and instants in ISO 8601 (UTC), which timestamptz reads as they are
-            }
+    /** One COPY row at a time in CSV: null is an empty unquoted field, text is quoted with its quotes doubled. */
+    private static final class CsvOut {
+        private final Writer out;
+        private boolean first = true;
+
+        CsvOut(Writer out) {
+            this.out = out;
         }
-        out.append('\n');
+
+        /** A value that needs no quoting (ids, codes, numbers, instants). */
+        CsvOut value(String v) throws IOException {
+            separator();
+            if (v != null) {
+                out.write(v);
+            }
+            return this;
+        }
+
+        CsvOut value(BigDecimal v) throws IOException {
+            return value(v == null ? null : v.toPlainString());
+        }
+
+        CsvOut value(Instant v) throws IOException {
+            return value(v == null ? null : v.toString());
+        }
+
+        /** Free text (names, customer ids): quoted. */
+        CsvOut text(String v) throws IOException {
+            separator();
+            if (v != null) {
+                out.write('"');
+                if (v.indexOf('"') < 0) {
+                    out.write(v);
+                } else {
+                    out.write(v.replace("\"", "\"\""));
+                }
+                out.write('"');
+            }
+            return this;
+        }
+
+        void end() throws IOException {
+            out.write('\n');
+            first = true;
+        }
+
+        private void separator() throws IOException {
+            if (!first) {
+                out.write(',');
+            }
+            first = false;
+        }
     }
 }

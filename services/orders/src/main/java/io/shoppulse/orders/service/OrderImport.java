@@ -38,6 +38,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 /**
@@ -73,11 +77,12 @@ public class OrderImport {
     public ImportReport.Summary run(UUID tenant, InputStream csv, OrderImportMapping mapping) {
         Plan plan = Plan.of(mapping);
         ImportReport report = new ImportReport();
+        ExecutorService loading = Executors.newSingleThreadExecutor(r -> new Thread(r, "order-import-loader"));
         try (CsvRows rows = new CsvRows(csv, plan.csv); Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             loader.prepare(c);
             c.commit();
-            Run run = new Run(tenant, plan, plan.columns(rows), report, c);
+            Run run = new Run(tenant, plan, plan.columns(rows), report, c, loading);
             while (rows.next()) {
                 report.read();
                 run.row(rows);
@@ -90,6 +95,8 @@ public class OrderImport {
             throw new ImportException("file", "could not be read: " + e.getMessage());
         } catch (SQLException e) {
             throw new OrderService.StorageException(e);
+        } finally {
+            loading.shutdownNow();
         }
         return report.summary();
     }
@@ -226,9 +233,18 @@ public class OrderImport {
         final List<OrderBulkLoader.Loadable> batch = new ArrayList<>();
         final Map<String, Integer> batchRows = new HashMap<>();
         final Set<YearMonth> months = new HashSet<>();
+        final Set<YearMonth> ensured = new HashSet<>();
+        final ExecutorService loading;
+        Future<Set<String>> loaded;
+        List<OrderBulkLoader.Loadable> loadedBatch;
+        Map<String, Integer> loadedRows;
         int batchLines;
+        String lastTime;
+        Instant lastAt;
 
-        Run(UUID tenant, Plan plan, Columns col, ImportReport report, Connection connection) {
+        Run(UUID tenant, Plan plan, Columns col, ImportReport report, Connection connection,
+                ExecutorService loading) {
+            this.loading = loading;
             this.tenant = tenant;
             this.plan = plan;
             this.col = col;
@@ -253,11 +269,17 @@ public class OrderImport {
                 return;
             }
             String time = rows.get(col.placedAt);
-            try {
-                at = plan.time.parse(time);
-            } catch (RuntimeException e) {
-                report.bad(line, "placed_at: '" + time + "' does not match the mapping's timestamp format");
-                return;
+            if (time != null && time.equals(lastTime)) {
+                at = lastAt; // the lines of an order share its time: parse it once
+            } else {
+                try {
+                    at = plan.time.parse(time);
+                } catch (RuntimeException e) {
+                    report.bad(line, "placed_at: '" + time + "' does not match the mapping's timestamp format");
+                    return;
+                }
+                lastTime = time;
+                lastAt = at;
             }
             if (sku == null) {
                 report.bad(line, "sku: is empty");
@@ -333,6 +355,7 @@ public class OrderImport {
             }
             open.clear();
             flush();
+            awaitLoaded();
         }
 
         /** Validates the order as a live one, moves it to the mapping's status, applies its returns. */
@@ -376,44 +399,77 @@ public class OrderImport {
             }
         }
 
+        /**
+         * Hands the batch to the loader thread and goes on reading while the database takes it: reading and loading
+         * overlap, one batch in flight at most. The previous batch's outcome is recorded first.
+         */
         void flush() throws SQLException {
             if (batch.isEmpty()) {
                 return;
             }
-            ensurePartitions();
-            try {
-                Set<String> created = loader.load(connection, tenant, batch);
-                connection.commit();
-                for (OrderBulkLoader.Loadable l : batch) {
-                    report.record(created.contains(l.order().orderId()), batchRows.get(l.order().orderId()));
+            awaitLoaded();
+            List<OrderBulkLoader.Loadable> toLoad = List.copyOf(batch);
+            Set<YearMonth> newMonths = new HashSet<>(months);
+            newMonths.removeAll(ensured);
+            ensured.addAll(newMonths);
+            loadedBatch = toLoad;
+            loadedRows = new HashMap<>(batchRows);
+            loaded = loading.submit(() -> {
+                ensurePartitions(newMonths);
+                try {
+                    Set<String> created = loader.load(connection, tenant, toLoad);
+                    connection.commit();
+                    return created;
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    throw e;
                 }
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
+            });
             batch.clear();
             batchRows.clear();
+            months.clear();
             batchLines = 0;
         }
 
-        /** The months of this batch that have no partition yet get one (history older than the live partitions). */
-        private final Set<YearMonth> ensured = new HashSet<>();
+        /** Waits for the batch in flight and counts which of its orders were new. */
+        void awaitLoaded() throws SQLException {
+            if (loaded == null) {
+                return;
+            }
+            Set<String> created;
+            try {
+                created = loaded.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while loading", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof SQLException sql) {
+                    throw sql;
+                }
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+            for (OrderBulkLoader.Loadable l : loadedBatch) {
+                report.record(created.contains(l.order().orderId()), loadedRows.get(l.order().orderId()));
+            }
+            loaded = null;
+        }
 
-        void ensurePartitions() {
-            months.removeAll(ensured);
-            if (months.isEmpty()) {
+        /** Months of the batch with no partition yet get one (history older than the live partitions). */
+        void ensurePartitions(Set<YearMonth> newMonths) {
+            if (newMonths.isEmpty()) {
                 return;
             }
             PartitionMaintainer maintainer = new PartitionMaintainer(dataSource, Clock.systemUTC());
-            for (YearMonth month : months) {
+            for (YearMonth month : newMonths) {
                 Instant from = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
                 Instant to = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
                 maintainer.ensureRange("orders.orders", Granularity.MONTH, from, to);
                 maintainer.ensureRange("orders.order_lines", Granularity.MONTH, from, to);
             }
-            LOG.debugf("Import: partitions ready for %d more months", months.size());
-            ensured.addAll(months);
-            months.clear();
+            LOG.debugf("Import: partitions ready for %d more months", newMonths.size());
         }
 
         private String country(String value) {
