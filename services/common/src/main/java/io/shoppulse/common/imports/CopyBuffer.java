@@ -27,24 +27,13 @@ public final class CopyBuffer {
 
     /** A text field; null is SQL NULL. */
     public CopyBuffer text(String value) {
-        separate();
         if (value == null) {
+            separate();
             append(NULL, 0, NULL.length);
             return this;
         }
-        int n = value.length();
-        ensure(n);
-        for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            if (c >= 0x80) {
-                // The rest is not plain ASCII: let the JDK encode it (surrogate pairs included).
-                byte[] rest = value.substring(i).getBytes(StandardCharsets.UTF_8);
-                escaped(rest, 0, rest.length);
-                return this;
-            }
-            escapedByte((byte) c);
-        }
-        return this;
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8); // a plain copy for ASCII text
+        return utf8(utf8, 0, utf8.length);
     }
 
     /** A field given as UTF-8 bytes, such as a JSON document for a jsonb column; escaped like text. */
@@ -101,31 +90,21 @@ public final class CopyBuffer {
         midRow = true;
     }
 
+    /** Copies runs of plain bytes at once; UTF-8 continuation bytes are >= 0x80, so never mistaken for escapes. */
     private void escaped(byte[] value, int from, int length) {
-        ensure(length);
-        for (int i = from; i < from + length; i++) {
-            escapedByte(value[i]); // UTF-8 continuation bytes are >= 0x80, so they never look like the escapes
-        }
-    }
-
-    private void escapedByte(byte b) {
-        byte escape = switch (b) {
-            case '\\' -> '\\';
-            case '\t' -> 't';
-            case '\n' -> 'n';
-            case '\r' -> 'r';
-            default -> 0;
-        };
-        if (escape == 0) {
-            if (size == bytes.length) {
-                ensure(1);
+        int end = from + length;
+        int run = from;
+        for (int i = from; i < end; i++) {
+            byte b = value[i];
+            if (b == '\\' || b == '\t' || b == '\n' || b == '\r') {
+                append(value, run, i - run);
+                ensure(2);
+                bytes[size++] = '\\';
+                bytes[size++] = (byte) (b == '\\' ? '\\' : b == '\t' ? 't' : b == '\n' ? 'n' : 'r');
+                run = i + 1;
             }
-            bytes[size++] = b;
-        } else {
-            ensure(2);
-            bytes[size++] = '\\';
-            bytes[size++] = escape;
         }
+        append(value, run, end - run);
     }
 
     private void append(byte[] value, int from, int length) {
