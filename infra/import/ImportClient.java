@@ -1,15 +1,13 @@
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,23 +32,33 @@ public final class ImportClient {
         long size = Files.size(file);
         AtomicLong bytes = new AtomicLong();
         AtomicLong rows = new AtomicLong();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(args[0]))
-                .header("Authorization", "Bearer " + System.getenv("SHOPPULSE_TOKEN"))
-                .header("Content-Type", "text/csv").header("ShopPulse-Import-Mapping", mapping)
-                .timeout(Duration.ofHours(12))
-                .POST(HttpRequest.BodyPublishers.fromPublisher(
-                        HttpRequest.BodyPublishers.ofInputStream(() -> counting(file, bytes, rows)), size))
-                .build();
+        // A fixed-length streaming upload: each write blocks until the socket takes it, and the service reads the
+        // socket as it imports, so the bytes written are the bytes the service has taken (give or take its buffers).
+        HttpURLConnection http = (HttpURLConnection) URI.create(args[0]).toURL().openConnection();
+        http.setRequestMethod("POST");
+        http.setDoOutput(true);
+        http.setFixedLengthStreamingMode(size);
+        http.setConnectTimeout(10_000);
+        http.setReadTimeout(0);
+        http.setRequestProperty("Authorization", "Bearer " + System.getenv("SHOPPULSE_TOKEN"));
+        http.setRequestProperty("Content-Type", "text/csv");
+        http.setRequestProperty("ShopPulse-Import-Mapping", mapping);
         Progress progress = new Progress(size, bytes, rows, System.console() != null);
         Thread bar = new Thread(progress::run, "progress");
         bar.setDaemon(true);
         bar.start();
-        HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
-                .send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        try (InputStream in = counting(file, bytes, rows); OutputStream out = http.getOutputStream()) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            // The service answered before taking everything (a refused mapping, say): its answer says why.
+        }
+        int status = http.getResponseCode();
+        InputStream answer = status < 400 ? http.getInputStream() : http.getErrorStream();
+        String body = answer == null ? "" : new String(answer.readAllBytes(), StandardCharsets.UTF_8);
         progress.stop();
         bar.join();
-        System.out.println(response.body());
-        System.exit(response.statusCode() == 200 ? 0 : 1);
+        System.out.println(body);
+        System.exit(status == 200 ? 0 : 1);
     }
 
     /** The file, counting bytes and line breaks as they are sent. */

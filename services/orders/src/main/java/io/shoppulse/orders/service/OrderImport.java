@@ -38,6 +38,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,6 +62,8 @@ import java.util.stream.Collectors;
 public class OrderImport {
 
     static final int OPEN_ORDERS = 20_000;
+    /** Batches loaded at once, each by its own connection: PostgreSQL works on both while the file is read. */
+    private static final int LOADERS = 2;
     private static final int BATCH_LINES = 20_000;
     private static final Logger LOG = Logger.getLogger(OrderImport.class);
     private static final Map<String, String> COUNTRY_NAMES = countryNames();
@@ -77,12 +83,18 @@ public class OrderImport {
     public ImportReport.Summary run(UUID tenant, InputStream csv, OrderImportMapping mapping) {
         Plan plan = Plan.of(mapping);
         ImportReport report = new ImportReport();
-        ExecutorService loading = Executors.newSingleThreadExecutor(r -> new Thread(r, "order-import-loader"));
-        try (CsvRows rows = new CsvRows(csv, plan.csv); Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            loader.prepare(c);
-            c.commit();
-            Run run = new Run(tenant, plan, plan.columns(rows), report, c, loading);
+        ExecutorService loading = Executors.newFixedThreadPool(LOADERS, r -> new Thread(r, "order-import-loader"));
+        try (CsvRows rows = new CsvRows(csv, plan.csv);
+                Connection first = dataSource.getConnection();
+                Connection second = dataSource.getConnection()) {
+            BlockingQueue<Connection> connections = new ArrayBlockingQueue<>(LOADERS);
+            for (Connection c : List.of(first, second)) {
+                c.setAutoCommit(false);
+                loader.prepare(c);
+                c.commit();
+                connections.add(c);
+            }
+            Run run = new Run(tenant, plan, plan.columns(rows), report, connections, loading);
             while (rows.next()) {
                 report.read();
                 run.row(rows);
@@ -194,6 +206,11 @@ public class OrderImport {
     private record Return(String sku, int quantity, Instant at, long line) {
     }
 
+    /** A batch being loaded, with the row count of each of its orders. */
+    private record InFlight(Future<Set<String>> created, List<OrderBulkLoader.Loadable> batch,
+            Map<String, Integer> rows) {
+    }
+
     private record Deferred(String orderId, Return r, long line) {
         RefundOrder refund() {
             return new RefundOrder("import-L" + line, r.at, List.of(new RefundOrder.Line(r.sku, r.quantity)), null);
@@ -226,7 +243,7 @@ public class OrderImport {
         final Plan plan;
         final Columns col;
         final ImportReport report;
-        final Connection connection;
+        final BlockingQueue<Connection> connections;
         final LinkedHashMap<String, Pending> open = new LinkedHashMap<>();
         final Set<String> complete = new HashSet<>();
         final List<Deferred> deferred = new ArrayList<>();
@@ -235,21 +252,19 @@ public class OrderImport {
         final Set<YearMonth> months = new HashSet<>();
         final Set<YearMonth> ensured = new HashSet<>();
         final ExecutorService loading;
-        Future<Set<String>> loaded;
-        List<OrderBulkLoader.Loadable> loadedBatch;
-        Map<String, Integer> loadedRows;
+        final Deque<InFlight> inFlight = new ArrayDeque<>();
         int batchLines;
         String lastTime;
         Instant lastAt;
 
-        Run(UUID tenant, Plan plan, Columns col, ImportReport report, Connection connection,
+        Run(UUID tenant, Plan plan, Columns col, ImportReport report, BlockingQueue<Connection> connections,
                 ExecutorService loading) {
             this.loading = loading;
             this.tenant = tenant;
             this.plan = plan;
             this.col = col;
             this.report = report;
-            this.connection = connection;
+            this.connections = connections;
         }
 
         void row(CsvRows rows) throws SQLException {
@@ -355,7 +370,7 @@ public class OrderImport {
             }
             open.clear();
             flush();
-            awaitLoaded();
+            awaitAll();
         }
 
         /** Validates the order as a live one, moves it to the mapping's status, applies its returns. */
@@ -400,45 +415,53 @@ public class OrderImport {
         }
 
         /**
-         * Hands the batch to the loader thread and goes on reading while the database takes it: reading and loading
-         * overlap, one batch in flight at most. The previous batch's outcome is recorded first.
+         * Hands the batch to a loader thread and goes on reading while the database takes it: reading and loading
+         * overlap, {@value #LOADERS} batches in flight at most. The oldest batch's outcome is recorded first.
          */
         void flush() throws SQLException {
             if (batch.isEmpty()) {
                 return;
             }
-            awaitLoaded();
+            if (inFlight.size() == LOADERS) {
+                awaitOldest();
+            }
+            // Here, not in the loaders: a month's partition must exist before any batch with rows in it is loaded.
+            months.removeAll(ensured);
+            ensurePartitions(months);
+            ensured.addAll(months);
             List<OrderBulkLoader.Loadable> toLoad = List.copyOf(batch);
-            Set<YearMonth> newMonths = new HashSet<>(months);
-            newMonths.removeAll(ensured);
-            ensured.addAll(newMonths);
-            loadedBatch = toLoad;
-            loadedRows = new HashMap<>(batchRows);
-            loaded = loading.submit(() -> {
-                ensurePartitions(newMonths);
+            Future<Set<String>> created = loading.submit(() -> {
+                Connection connection = connections.take();
                 try {
-                    Set<String> created = loader.load(connection, tenant, toLoad);
+                    Set<String> claimed = loader.load(connection, tenant, toLoad);
                     connection.commit();
-                    return created;
+                    return claimed;
                 } catch (SQLException | RuntimeException e) {
                     connection.rollback();
                     throw e;
+                } finally {
+                    connections.add(connection);
                 }
             });
+            inFlight.add(new InFlight(created, toLoad, new HashMap<>(batchRows)));
             batch.clear();
             batchRows.clear();
             months.clear();
             batchLines = 0;
         }
 
-        /** Waits for the batch in flight and counts which of its orders were new. */
-        void awaitLoaded() throws SQLException {
-            if (loaded == null) {
-                return;
+        void awaitAll() throws SQLException {
+            while (!inFlight.isEmpty()) {
+                awaitOldest();
             }
+        }
+
+        /** Waits for the oldest batch in flight and counts which of its orders were new. */
+        void awaitOldest() throws SQLException {
+            InFlight oldest = inFlight.removeFirst();
             Set<String> created;
             try {
-                created = loaded.get();
+                created = oldest.created.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while loading", e);
@@ -451,10 +474,9 @@ public class OrderImport {
                 }
                 throw new IllegalStateException(e.getCause());
             }
-            for (OrderBulkLoader.Loadable l : loadedBatch) {
-                report.record(created.contains(l.order().orderId()), loadedRows.get(l.order().orderId()));
+            for (OrderBulkLoader.Loadable l : oldest.batch) {
+                report.record(created.contains(l.order().orderId()), oldest.rows.get(l.order().orderId()));
             }
-            loaded = null;
         }
 
         /** Months of the batch with no partition yet get one (history older than the live partitions). */
