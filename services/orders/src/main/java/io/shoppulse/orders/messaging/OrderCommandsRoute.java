@@ -74,7 +74,9 @@ public class OrderCommandsRoute extends RouteBuilder {
                 .to("direct:orders-commands-dead-letter");
 
         from("spring-rabbitmq:" + config.exchange() + "?queues=" + config.queue()
-                + "&routingKey=order.#&exchangeType=topic&autoDeclare=true&acknowledgeMode=AUTO"
+        // A durable queue: commands wait out a broker restart (the messages are persistent too).
+                + "&routingKey=order.#&exchangeType=topic&autoDeclare=true&arg.queue.durable=true"
+                + "&acknowledgeMode=AUTO"
                 + "&concurrentConsumers=" + config.consumers() + "&prefetchCount=" + config.prefetch()
                 + "&deadLetterExchange=" + config.deadLetterExchange() + "&deadLetterExchangeType=direct"
                 + "&deadLetterQueue=" + config.deadLetterQueue() + "&deadLetterRoutingKey=" + DEAD_LETTER_KEY)

@@ -106,6 +106,15 @@ class OrderCommandsTest {
         given().auth().oauth2(Tokens.of("demo-manager")).get("/v1/orders/R-" + marker).then().statusCode(404);
     }
 
+    @Test
+    void theCommandsQueueIsDurableSoQueuedCommandsOutliveABrokerRestart() {
+        // Declaring it again as durable with its arguments succeeds only if that is what it is (else
+        // PRECONDITION_FAILED closes the channel).
+        rabbit.execute(channel -> channel.queueDeclare(CommandsQueueResource.QUEUE, true, false, false,
+                java.util.Map.of("x-dead-letter-exchange", CommandsQueueResource.DEAD_LETTER_EXCHANGE,
+                        "x-dead-letter-routing-key", OrderCommandsRoute.DEAD_LETTER_KEY)));
+    }
+
     /** The reason of the dead-lettered message with this message id; its body is the original, unchanged. */
     private static String deadLetter(String messageId) {
         Message found = await().atMost(Duration.ofSeconds(20)).until(() -> {
