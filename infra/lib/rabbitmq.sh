@@ -21,6 +21,13 @@ rabbitmq_up() {
       rabbitmqctl -q add_user "$SHOPPULSE_RABBITMQ_USER" "$SHOPPULSE_RABBITMQ_PASSWORD" >/dev/null
     fi
     rabbitmqctl -q set_permissions -p "$SHOPPULSE_RABBITMQ_VHOST" "$SHOPPULSE_RABBITMQ_USER" '.*' '.*' '.*' >/dev/null
+    # Earlier versions declared these queues non-durable; the services now declare them durable, which RabbitMQ
+    # refuses while the old queue exists. Its messages would not have survived a broker restart anyway.
+    local queue
+    for queue in $(rabbitmqctl -q list_queues -p "$SHOPPULSE_RABBITMQ_VHOST" name durable 2>/dev/null \
+      | awk '($1 == "shoppulse.orders.commands" || $1 == "shoppulse.bridge.events") && $2 == "false" {print $1}'); do
+      rabbitmqctl -q delete_queue -p "$SHOPPULSE_RABBITMQ_VHOST" "$queue" >/dev/null && warn "deleted the old non-durable queue $queue"
+    done
     ok "rabbitmq: vhost $SHOPPULSE_RABBITMQ_VHOST, user $SHOPPULSE_RABBITMQ_USER"
   else
     ok "rabbitmq: reachable; using the credentials in SHOPPULSE_RABBITMQ_USER/PASSWORD as given"
