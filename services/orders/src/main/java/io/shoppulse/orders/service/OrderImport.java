@@ -15,6 +15,7 @@ import io.shoppulse.orders.model.PlaceOrder;
 import io.shoppulse.orders.model.RefundOrder;
 import io.shoppulse.orders.model.Transition;
 import io.shoppulse.orders.repository.OrderBulkLoader;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -24,6 +25,7 @@ import java.io.InputStream;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -72,6 +74,8 @@ public class OrderImport {
     private final OrderRules rules;
     private final OrderService orders;
     private final OrderBulkLoader loader;
+    private final ExecutorService statistics = Executors
+            .newSingleThreadExecutor(r -> new Thread(r, "order-import-statistics"));
 
     public OrderImport(DataSource dataSource, OrderRules rules, OrderService orders, OrderBulkLoader loader) {
         this.dataSource = dataSource;
@@ -103,6 +107,7 @@ public class OrderImport {
             for (Deferred d : run.deferred) {
                 refundLater(tenant, d, report);
             }
+            analyzeLater(run.filled);
         } catch (IOException e) {
             throw new ImportException("file", "could not be read: " + e.getMessage());
         } catch (SQLException e) {
@@ -111,6 +116,37 @@ public class OrderImport {
             loading.shutdownNow();
         }
         return report.summary();
+    }
+
+    /**
+     * Fresh statistics for the partitions an import filled, after it answered: after a bulk load the planner's row
+     * counts are far off, and a server without autovacuum would never correct them. It takes seconds on large
+     * partitions, so the import does not wait for it.
+     */
+    private void analyzeLater(Set<YearMonth> months) {
+        if (months.isEmpty()) {
+            return;
+        }
+        Set<YearMonth> filled = Set.copyOf(months);
+        statistics.execute(() -> {
+            long started = System.nanoTime();
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.execute("ANALYZE order_keys");
+                for (YearMonth month : filled) {
+                    String suffix = String.format(Locale.ROOT, "_p%04d%02d", month.getYear(), month.getMonthValue());
+                    s.execute("ANALYZE orders" + suffix + ", order_lines" + suffix);
+                }
+                LOG.infof("Import: statistics of %d months refreshed in %d ms", filled.size(),
+                        (System.nanoTime() - started) / 1_000_000);
+            } catch (SQLException e) {
+                LOG.warnf("Import: could not refresh statistics (the planner keeps its old row counts): %s", e);
+            }
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        statistics.shutdownNow();
     }
 
     /** A return whose order was complete (or is not in this file): applied as a refund once everything is loaded. */
@@ -251,6 +287,8 @@ public class OrderImport {
         final Map<String, Integer> batchRows = new HashMap<>();
         final Set<YearMonth> months = new HashSet<>();
         final Set<YearMonth> ensured = new HashSet<>();
+        /** Months that got new orders. */
+        final Set<YearMonth> filled = new HashSet<>();
         final ExecutorService loading;
         final Deque<InFlight> inFlight = new ArrayDeque<>();
         int batchLines;
@@ -475,7 +513,11 @@ public class OrderImport {
                 throw new IllegalStateException(e.getCause());
             }
             for (OrderBulkLoader.Loadable l : oldest.batch) {
-                report.record(created.contains(l.order().orderId()), oldest.rows.get(l.order().orderId()));
+                boolean isNew = created.contains(l.order().orderId());
+                report.record(isNew, oldest.rows.get(l.order().orderId()));
+                if (isNew) {
+                    filled.add(YearMonth.from(l.order().placedAt().atZone(ZoneOffset.UTC)));
+                }
             }
         }
 
