@@ -33,6 +33,8 @@ import java.util.Map;
 public class OrdersResource {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** Without {@code from}, every order: imported history goes back long before 1970. */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     private static final Map<String, OrderStatus> STEPS = Map.of("payment", OrderStatus.PAID, "shipment",
             OrderStatus.SHIPPED, "delivery", OrderStatus.DELIVERED, "cancellation", OrderStatus.CANCELLED);
     private final OrderService orders;
@@ -79,7 +81,7 @@ public class OrdersResource {
                         + " cancelled, refunded");
             }
         }
-        return orders.list(tenant.id(), instant("from", from, Instant.EPOCH),
+        return orders.list(tenant.id(), instant("from", from, EARLIEST),
                 instant("to", to, Instant.parse("9999-12-31T00:00:00Z")), wanted, cursor, limit);
     }
 
