@@ -4,6 +4,7 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.shoppulse.common.testing.Platform;
 import io.shoppulse.common.testing.Tokens;
+import io.shoppulse.common.testing.TopicReader;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,7 +21,7 @@ import static io.restassured.RestAssured.given;
 
 /**
  * What the catalog tests share: requests as a demo user, names no earlier run used (the database is shared and
- * kept between runs), and reading the outbox straight from the database.
+ * kept between runs), and reading the catalog's events from Kafka.
  */
 public final class CatalogApi {
 
@@ -66,26 +67,19 @@ public final class CatalogApi {
         return product;
     }
 
-    /** The outbox events of one product and its stock (aggregate sku@location), oldest first: type and payload. */
-    public static List<String[]> outbox(String sku) throws Exception {
-        try (Connection c = connect();
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT event_type, payload::text FROM catalog.outbox WHERE aggregate_id = ?"
-                                + " OR starts_with(aggregate_id, ? || '@') ORDER BY id")) {
-            ps.setString(1, sku);
-            ps.setString(2, sku);
-            List<String[]> events = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    events.add(new String[]{rs.getString(1), rs.getString(2)});
-                }
-            }
-            return events;
-        }
+    /**
+     * The catalog events of one product and of its stock (key {@code tenant:sku@location}) on Kafka
+     * shop.catalog.v1, as the relay sent them: waits for {@code count}, returns {type, payload, key} each. Events of
+     * one key arrive in order; those of different keys may interleave.
+     */
+    public static List<String[]> events(TopicReader reader, String sku, int count) {
+        String key = Tokens.tenantOf("demo-admin") + ":" + sku;
+        return reader.await(m -> m.key().equals(key) || m.key().startsWith(key + "@"), count).stream()
+                .map(m -> new String[]{m.value().path("type").asText(), m.raw(), m.key()}).toList();
     }
 
-    public static List<String> outboxTypes(String sku) throws Exception {
-        return outbox(sku).stream().map(e -> e[0]).toList();
+    public static List<String> types(List<String[]> events) {
+        return events.stream().map(e -> e[0]).toList();
     }
 
     public static long count(String sql, String arg) throws Exception {

@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.shoppulse.catalog.CatalogDatabaseResource;
+import io.shoppulse.common.testing.KafkaResource;
 import io.shoppulse.common.testing.KeycloakResource;
+import io.shoppulse.common.testing.TopicReader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import io.shoppulse.common.testing.PostgresResource;
 import org.junit.jupiter.api.Test;
 
@@ -14,8 +18,8 @@ import java.util.Map;
 
 import static io.shoppulse.catalog.CatalogApi.as;
 import static io.shoppulse.catalog.CatalogApi.count;
-import static io.shoppulse.catalog.CatalogApi.outbox;
-import static io.shoppulse.catalog.CatalogApi.outboxTypes;
+import static io.shoppulse.catalog.CatalogApi.events;
+import static io.shoppulse.catalog.CatalogApi.types;
 import static io.shoppulse.catalog.CatalogApi.product;
 import static io.shoppulse.catalog.CatalogApi.sku;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +32,20 @@ import static org.hamcrest.Matchers.hasItems;
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = KeycloakResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = CatalogDatabaseResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
 class PricesAndInventoryTest {
+
+    private static TopicReader catalogEvents;
+
+    @BeforeAll
+    static void readCatalogEvents() {
+        catalogEvents = new TopicReader("shop.catalog.v1");
+    }
+
+    @AfterAll
+    static void stopReading() {
+        catalogEvents.close();
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,8 +86,8 @@ class PricesAndInventoryTest {
         as("demo-manager").body("{\"amount\": 17.50}").put(path + "EUR").then().statusCode(200)
                 .header("ETag", "\"4\"");
 
-        List<String[]> events = outbox(sku);
-        assertThat(events).extracting(e -> e[0]).containsExactly("catalog.product.upserted", "catalog.price.set",
+        List<String[]> events = events(catalogEvents, sku, 4);
+        assertThat(types(events)).containsExactly("catalog.product.upserted", "catalog.price.set",
                 "catalog.price.set", "catalog.price.set");
         JsonNode last = JSON.readTree(events.get(3)[1]);
         assertThat(last.at("/price/currency").asText()).isEqualTo("EUR");
@@ -111,17 +128,20 @@ class PricesAndInventoryTest {
                 .statusCode(404);
         as("other-admin").get(berlin).then().statusCode(404);
 
-        List<String[]> events = outbox(sku);
-        assertThat(events).extracting(e -> e[0]).containsExactly("catalog.product.upserted",
+        // Three keys (the product, its stock in berlin-1 and in paris): in order within each key only.
+        List<String[]> events = events(catalogEvents, sku, 4);
+        assertThat(types(events)).containsExactlyInAnyOrder("catalog.product.upserted",
                 "catalog.inventory.changed", "catalog.inventory.changed", "catalog.inventory.changed");
-        JsonNode last = JSON.readTree(events.get(3)[1]);
+        List<String[]> berlinEvents = events.stream().filter(e -> e[2].endsWith(sku + "@berlin-1")).toList();
+        assertThat(berlinEvents).hasSize(2);
+        assertThat(events.stream().filter(e -> e[2].endsWith(sku + "@paris"))).hasSize(1);
+        JsonNode last = JSON.readTree(berlinEvents.get(1)[1]);
         assertThat(last.at("/inventory/sku").asText()).isEqualTo(sku);
         assertThat(last.at("/inventory/location").asText()).isEqualTo("berlin-1");
         assertThat(last.at("/inventory/on_hand").asInt()).isEqualTo(9);
         assertThat(last.at("/inventory/reserved").asInt()).isEqualTo(3);
         assertThat(last.at("/inventory/available").asInt()).isEqualTo(6);
         assertThat(last.at("/inventory/version").asLong()).isEqualTo(2);
-        assertThat(outboxTypes(sku)).hasSize(4);
     }
 
     @Test
