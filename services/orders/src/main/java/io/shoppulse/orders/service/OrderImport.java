@@ -57,7 +57,8 @@ import java.util.stream.Collectors;
  * line and reason, and the import goes on.
  * <p>
  * Rows of one order are expected near each other, as exports write them; an order is complete once
- * {@value #OPEN_ORDERS} other orders have started since its last row, which bounds memory for any file size. A row
+ * {@value #OPEN_ORDERS} other orders have had a row since its last one, so the rows held in memory stay bounded
+ * (only the ids of complete orders are kept, some tens of bytes each, to recognise one that comes back). A row
  * of an order that was already complete is reported, never silently dropped or merged.
  */
 @ApplicationScoped
@@ -99,11 +100,15 @@ public class OrderImport {
                 connections.add(c);
             }
             Run run = new Run(tenant, plan, plan.columns(rows), report, connections, loading);
-            while (rows.next()) {
-                report.read();
-                run.row(rows);
+            try {
+                while (rows.next()) {
+                    report.read();
+                    run.row(rows);
+                }
+                run.finish();
+            } finally {
+                run.quiesce(); // no loader may still use a connection once it goes back to the pool
             }
-            run.finish();
             for (Deferred d : run.deferred) {
                 refundLater(tenant, d, report);
             }
@@ -153,7 +158,7 @@ public class OrderImport {
     private void refundLater(UUID tenant, Deferred d, ImportReport report) {
         try {
             Order before = orders.get(tenant, d.orderId);
-            Order after = orders.refund(tenant, d.orderId, d.refund(), null);
+            Order after = orders.refundImported(tenant, d.orderId, d.refund());
             report.record(after.version() != before.version(), 1);
         } catch (ProblemException e) {
             report.bad(d.line, (e.status() == 404
@@ -239,17 +244,22 @@ public class OrderImport {
             int discount, int currency, int country) {
     }
 
-    private record Return(String sku, int quantity, Instant at, long line) {
+    /**
+     * A returned quantity. Its refund id comes from what it is (order, SKU, quantity, time, and how many identical
+     * returns came before it in the file), not from its line: the same return in a later, longer export is the same
+     * refund, and a different return on the same line number is not.
+     */
+    private record Return(String sku, int quantity, Instant at, long line, String refundId) {
     }
 
     /** A batch being loaded, with the row count of each of its orders. */
     private record InFlight(Future<Set<String>> created, List<OrderBulkLoader.Loadable> batch,
-            Map<String, Integer> rows) {
+            Map<String, Integer> rows, Map<String, List<Return>> returns) {
     }
 
     private record Deferred(String orderId, Return r, long line) {
         RefundOrder refund() {
-            return new RefundOrder("import-L" + line, r.at, List.of(new RefundOrder.Line(r.sku, r.quantity)), null);
+            return new RefundOrder(r.refundId, r.at, List.of(new RefundOrder.Line(r.sku, r.quantity)), null);
         }
     }
 
@@ -280,11 +290,15 @@ public class OrderImport {
         final Columns col;
         final ImportReport report;
         final BlockingQueue<Connection> connections;
-        final LinkedHashMap<String, Pending> open = new LinkedHashMap<>();
+        /** In access order: the eldest is the order whose last row is furthest back. */
+        final LinkedHashMap<String, Pending> open = new LinkedHashMap<>(1024, 0.75f, true);
+        final Map<String, Integer> returnsSeen = new HashMap<>();
         final Set<String> complete = new HashSet<>();
         final List<Deferred> deferred = new ArrayList<>();
         final List<OrderBulkLoader.Loadable> batch = new ArrayList<>();
         final Map<String, Integer> batchRows = new HashMap<>();
+        /** The returns each order of the batch got in the file, in case the order turns out to be there already. */
+        final Map<String, List<Return>> batchReturns = new HashMap<>();
         final Set<YearMonth> months = new HashSet<>();
         final Set<YearMonth> ensured = new HashSet<>();
         /** Months that got new orders. */
@@ -338,6 +352,10 @@ public class OrderImport {
                 report.bad(line, "sku: is empty");
                 return;
             }
+            if (hasNul(orderId, sku, rows.get(col.name), rows.get(col.customerId))) {
+                report.bad(line, "a field holds a NUL character, which text cannot hold");
+                return;
+            }
             boolean cancellation = plan.cancelPrefix != null && orderId.startsWith(plan.cancelPrefix)
                     && orderId.length() > plan.cancelPrefix.length();
             if (cancellation || quantity < 0) {
@@ -348,8 +366,14 @@ public class OrderImport {
                             ? "order_id: " + orderId
                                     + " is a cancellation, which the mapping rejects"
                             : "quantity: returns are rejected");
-                    default -> addReturn(cancellation ? orderId.substring(plan.cancelPrefix.length()) : orderId,
-                            new Return(sku, Math.abs(quantity), at, line));
+                    default -> {
+                        String target = cancellation ? orderId.substring(plan.cancelPrefix.length()) : orderId;
+                        String identity = target + '\u0000' + sku + '\u0000' + Math.abs(quantity) + '\u0000' + at;
+                        int seen = returnsSeen.merge(identity, 1, Integer::sum);
+                        String refundId = "import-" + UUID.nameUUIDFromBytes((identity + '\u0000' + seen)
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        addReturn(target, new Return(sku, Math.abs(quantity), at, line, refundId));
+                    }
                 }
                 return;
             }
@@ -431,13 +455,15 @@ public class OrderImport {
                 order = rules.transition(order, step, new Transition(p.placedAt, null));
             }
             List<OrderRules.Refund> refunds = new ArrayList<>();
+            List<Return> applied = new ArrayList<>();
             int rows = p.lineRows.size();
             for (Return r : p.returns) {
                 try {
-                    OrderRules.Refund refund = rules.refund(order, new RefundOrder("import-L" + r.line, r.at,
+                    OrderRules.Refund refund = rules.refund(order, new RefundOrder(r.refundId, r.at,
                             List.of(new RefundOrder.Line(r.sku, r.quantity)), null));
                     order = refund.order();
                     refunds.add(refund);
+                    applied.add(r);
                     rows++;
                 } catch (ProblemException e) {
                     report.bad(r.line, "return of order " + p.orderId + ": " + describe(e));
@@ -445,6 +471,9 @@ public class OrderImport {
             }
             batch.add(new OrderBulkLoader.Loadable(order, refunds));
             batchRows.put(p.orderId, rows);
+            if (!applied.isEmpty()) {
+                batchReturns.put(p.orderId, applied);
+            }
             months.add(YearMonth.from(order.placedAt().atZone(ZoneOffset.UTC)));
             batchLines += order.lines().size();
             if (batchLines >= BATCH_LINES) {
@@ -465,6 +494,11 @@ public class OrderImport {
             }
             // Here, not in the loaders: a month's partition must exist before any batch with rows in it is loaded.
             months.removeAll(ensured);
+            if (!months.isEmpty()) {
+                // Attaching a partition locks the parent table: never while a batch holds it open (live orders
+                // would queue behind both).
+                awaitAll();
+            }
             ensurePartitions(months);
             ensured.addAll(months);
             List<OrderBulkLoader.Loadable> toLoad = List.copyOf(batch);
@@ -481,11 +515,26 @@ public class OrderImport {
                     connections.add(connection);
                 }
             });
-            inFlight.add(new InFlight(created, toLoad, new HashMap<>(batchRows)));
+            inFlight.add(new InFlight(created, toLoad, new HashMap<>(batchRows), new HashMap<>(batchReturns)));
+            batchReturns.clear();
             batch.clear();
             batchRows.clear();
             months.clear();
             batchLines = 0;
+        }
+
+        /** Waits for every batch in flight, whatever its outcome (after a failure). */
+        void quiesce() {
+            for (InFlight f : inFlight) {
+                try {
+                    f.created.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (ExecutionException e) {
+                    // its failure has been or will be reported by the caller's own error
+                }
+            }
         }
 
         void awaitAll() throws SQLException {
@@ -514,7 +563,15 @@ public class OrderImport {
             }
             for (OrderBulkLoader.Loadable l : oldest.batch) {
                 boolean isNew = created.contains(l.order().orderId());
-                report.record(isNew, oldest.rows.get(l.order().orderId()));
+                List<Return> returns = oldest.returns.getOrDefault(l.order().orderId(), List.of());
+                if (isNew || returns.isEmpty()) {
+                    report.record(isNew, oldest.rows.get(l.order().orderId()));
+                } else {
+                    // The order was there already (an earlier, shorter export): its returns may be new. They are
+                    // applied like returns of an order loaded before, idempotently by their refund id.
+                    report.record(false, oldest.rows.get(l.order().orderId()) - returns.size());
+                    returns.forEach(r -> deferred.add(new Deferred(l.order().orderId(), r, r.line)));
+                }
                 if (isNew) {
                     filled.add(YearMonth.from(l.order().placedAt().atZone(ZoneOffset.UTC)));
                 }
@@ -546,6 +603,15 @@ public class OrderImport {
             String code = plan.countries.get(value.toLowerCase(Locale.ROOT));
             return code == null || code.isBlank() ? null : code; // an unknown name is left out, not guessed
         }
+    }
+
+    private static boolean hasNul(String... values) {
+        for (String v : values) {
+            if (v != null && v.indexOf('\u0000') >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String strip(String value) {

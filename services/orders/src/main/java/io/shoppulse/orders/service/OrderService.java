@@ -102,6 +102,18 @@ public class OrderService {
     }
 
     public Order refund(UUID tenant, String orderId, RefundOrder command, String messageId) {
+        return refund(tenant, orderId, command, messageId, true);
+    }
+
+    /**
+     * A return found by a historical import whose order was loaded before it: applied like any refund, but not
+     * published, as imported history never is (the backfill reads it from the tables).
+     */
+    public Order refundImported(UUID tenant, String orderId, RefundOrder command) {
+        return refund(tenant, orderId, command, null, false);
+    }
+
+    private Order refund(UUID tenant, String orderId, RefundOrder command, String messageId, boolean publish) {
         return inTransaction(c -> {
             Order current = locked(c, tenant, orderId);
             if (messageId != null && !orders.claimMessage(c, tenant, messageId, orderId)
@@ -117,7 +129,9 @@ public class OrderService {
             details.put("refund_id", command.refundId());
             details.put("amount", refund.amount());
             details.put("refunded_at", refund.at());
-            publish(c, tenant, "order.refunded", stored, details);
+            if (publish) {
+                publish(c, tenant, "order.refunded", stored, details);
+            }
             return stored;
         });
     }

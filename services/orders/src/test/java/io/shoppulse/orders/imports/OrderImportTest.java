@@ -5,6 +5,7 @@ import io.restassured.path.json.JsonPath;
 import io.shoppulse.common.imports.MappingFile;
 import io.shoppulse.common.testing.Platform;
 import io.shoppulse.common.testing.Tokens;
+import io.shoppulse.common.testing.TopicReader;
 import io.shoppulse.orders.OrdersServers;
 import org.junit.jupiter.api.Test;
 
@@ -102,6 +103,60 @@ class OrderImportTest {
                 .isEqualByComparingTo("6");
         assertThat(text("SELECT string_agg(DISTINCT origin, ',') FROM orders.orders WHERE order_id LIKE ?",
                 p + "%")).isEqualTo("import");
+    }
+
+    @Test
+    void aLargerExportLoadsInSeveralBatchesAndALaterLongerExportAddsOnlyWhatIsNew() throws Exception {
+        String p = "G" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        java.util.Random random = new java.util.Random(7);
+        StringBuilder a = new StringBuilder(
+                "Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country\n");
+        BigDecimal expected = BigDecimal.ZERO;
+        String firstLineOfOrder5 = null;
+        // 1,100 orders of 20 lines: 22,000 lines, more than one batch, so both loaders run.
+        for (int o = 1; o <= 1100; o++) {
+            for (int l = 0; l < 20; l++) {
+                int quantity = 1 + random.nextInt(3);
+                BigDecimal price = BigDecimal.valueOf(100 + random.nextInt(900), 2);
+                expected = expected.add(price.multiply(BigDecimal.valueOf(quantity)));
+                String row = p + o + ",S" + l + ",ITEM " + l + "," + quantity + ",2011-03-0" + (1 + o % 9)
+                        + " 10:00:00," + price.toPlainString() + ",1" + o + ",France\n";
+                if (o == 5 && l == 0) {
+                    firstLineOfOrder5 = row;
+                }
+                a.append(row);
+            }
+        }
+        try (TopicReader orderEvents = new TopicReader("shop.orders.v1")) {
+            JsonPath first = importCsv(a.toString());
+            assertThat(first.getLong("rows_loaded")).isEqualTo(22_000);
+            assertThat(first.getLong("records_loaded")).isEqualTo(1100);
+            assertThat(sql("SELECT sum(total) FROM orders.orders WHERE order_id LIKE ?", p + "%"))
+                    .isEqualByComparingTo(expected);
+
+            // A longer export of the same shop: the same rows, one return of order 5 and one new order.
+            String[] f = firstLineOfOrder5.split(",");
+            BigDecimal returned = new BigDecimal(f[5]);
+            String b = a + "C" + p + "5," + f[1] + ",ITEM 0,-1,2011-03-20 10:00:00," + f[5] + "," + f[6] + ",France\n"
+                    + p + "9999,S1,ITEM 1,2,2011-03-21 10:00:00,4.50,19999,France\n";
+            for (int run = 0; run < 2; run++) {
+                JsonPath longer = importCsv(b);
+                assertThat(longer.getLong("rows_loaded")).isEqualTo(run == 0 ? 2 : 0);
+                assertThat(longer.getLong("rows_already_present")).isEqualTo(run == 0 ? 22_000 : 22_002);
+                assertThat(sql("SELECT sum(total - refunded) FROM orders.orders WHERE order_id LIKE ?", p + "%"))
+                        .isEqualByComparingTo(expected.add(new BigDecimal("9.00")).subtract(returned));
+            }
+
+            // Imported history is not published: a live order placed now is the first event of this run's orders.
+            given().auth().oauth2(Tokens.of("demo-manager")).contentType("application/json")
+                    .body(java.util.Map.of("order_id", p + "live", "placed_at", "2026-11-20T10:00:00Z", "currency",
+                            "EUR", "lines", java.util.List.of(java.util.Map.of("sku", "S", "quantity", 1,
+                                    "unit_price", 1))))
+                    .post("/v1/orders").then().statusCode(201);
+            var events = orderEvents.await(m -> m.key().contains(":" + p), 1);
+            assertThat(events).extracting(TopicReader.Message::key).containsExactly(
+                    Platform.require("SHOPPULSE_DEMO_TENANT_ID") + ":" + p + "live");
+        }
     }
 
     @Test
