@@ -27,8 +27,11 @@ public interface OutboxConfig {
     @WithDefault("outbox_lease")
     String leaseTable();
 
-    /** How long a relay keeps the lease without renewing it; another replica takes over after that. */
-    @WithDefault("10s")
+    /**
+     * How long a relay keeps the lease without renewing it; another replica takes over after that. It must exceed
+     * twice the send timeout plus the poll interval (checked at start), so a slow round never outlives its lease.
+     */
+    @WithDefault("30s")
     Duration leaseTtl();
 
     /** Most events read and sent per round: with the poll interval, the most the relay sends per second. */

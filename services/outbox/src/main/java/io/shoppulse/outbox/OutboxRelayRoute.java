@@ -68,6 +68,12 @@ public class OutboxRelayRoute extends RouteBuilder {
         if (config.topic().isEmpty() || !config.enabled()) {
             return;
         }
+        // A round may take up to the send timeout; the lease must outlive it with room to spare, or a second
+        // replica could take over mid-round and send the same rows (duplicates, possibly out of order).
+        if (config.leaseTtl().compareTo(config.sendTimeout().multipliedBy(2).plus(config.pollInterval())) <= 0) {
+            throw new IllegalStateException("shoppulse.outbox.lease-ttl (" + config.leaseTtl() + ") must exceed twice"
+                    + " shoppulse.outbox.send-timeout (" + config.sendTimeout() + ") plus the poll interval");
+        }
         String table = identifier(config.table());
         String lease = identifier(config.leaseTable());
         int batch = config.batchSize();

@@ -176,13 +176,23 @@ public class OrderRules {
         if (!hasLines && extra.signum() == 0) {
             errors.add(new FieldError("lines", "a refund needs returned lines or an amount"));
         }
-        Map<String, Integer> returnable = new HashMap<>();
-        Map<String, Order.Line> sales = new HashMap<>();
+        // Units still returnable per sale line: earlier refunds of a SKU used up its sale lines first come, first
+        // served, and so does this one. Each unit is refunded at what was paid for it on its own line.
+        Map<String, Integer> refundedUnits = new HashMap<>();
         for (Order.Line line : o.lines()) {
-            returnable.merge(line.sku(), "sale".equals(line.kind()) ? line.quantity() : -line.quantity(), Integer::sum);
-            if ("sale".equals(line.kind())) {
-                sales.putIfAbsent(line.sku(), line);
+            if ("refund".equals(line.kind())) {
+                refundedUnits.merge(line.sku(), line.quantity(), Integer::sum);
             }
+        }
+        Map<String, List<int[]>> open = new HashMap<>(); // sku -> [index into o.lines(), units left]
+        for (int i = 0; i < o.lines().size(); i++) {
+            Order.Line line = o.lines().get(i);
+            if (!"sale".equals(line.kind())) {
+                continue;
+            }
+            int used = Math.min(line.quantity(), refundedUnits.getOrDefault(line.sku(), 0));
+            refundedUnits.merge(line.sku(), -used, Integer::sum);
+            open.computeIfAbsent(line.sku(), k -> new ArrayList<>()).add(new int[]{i, line.quantity() - used});
         }
         List<Order.Line> lines = new ArrayList<>();
         int lineNo = o.lines().stream().mapToInt(Order.Line::lineNo).max().orElse(0);
@@ -191,22 +201,34 @@ public class OrderRules {
         if (hasLines) {
             for (int i = 0; i < c.lines().size(); i++) {
                 RefundOrder.Line line = c.lines().get(i);
-                Order.Line sale = line == null ? null : sales.get(line.sku());
-                int left = line == null ? 0 : returnable.getOrDefault(line.sku(), 0);
-                if (sale == null) {
+                List<int[]> sales = line == null ? null : open.get(line.sku());
+                int left = sales == null ? 0 : sales.stream().mapToInt(x -> x[1]).sum();
+                if (sales == null) {
                     errors.add(new FieldError("lines[" + i + "].sku", "was not sold in this order"));
                 } else if (line.quantity() == null || line.quantity() < 1 || line.quantity() > left) {
                     errors.add(new FieldError("lines[" + i + "].quantity", "must be between 1 and " + left
                             + " (units sold and not yet refunded)"));
                 } else {
-                    returnable.put(line.sku(), left - line.quantity());
-                    // The price paid per unit, discount included, at the currency's precision.
-                    BigDecimal value = sale.amount().multiply(BigDecimal.valueOf(line.quantity()))
-                            .divide(BigDecimal.valueOf(sale.quantity()), currency.getDefaultFractionDigits(),
-                                    RoundingMode.HALF_EVEN);
-                    total = total.add(value);
-                    lines.add(new Order.Line(++lineNo, "refund", sale.sku(), sale.name(), line.quantity(),
-                            sale.unitPrice(), BigDecimal.ZERO.setScale(4), scaled(value.negate()), c.refundId()));
+                    int wanted = line.quantity();
+                    for (int[] sale : sales) {
+                        int take = Math.min(wanted, sale[1]);
+                        if (take == 0) {
+                            continue;
+                        }
+                        sale[1] -= take;
+                        wanted -= take;
+                        Order.Line sold = o.lines().get(sale[0]);
+                        // The price paid per unit, discount included, at the currency's precision.
+                        BigDecimal value = sold.amount().multiply(BigDecimal.valueOf(take)).divide(
+                                BigDecimal.valueOf(sold.quantity()), currency.getDefaultFractionDigits(),
+                                RoundingMode.HALF_EVEN);
+                        total = total.add(value);
+                        lines.add(new Order.Line(++lineNo, "refund", sold.sku(), sold.name(), take, sold.unitPrice(),
+                                BigDecimal.ZERO.setScale(4), scaled(value.negate()), c.refundId()));
+                        if (wanted == 0) {
+                            break;
+                        }
+                    }
                 }
             }
         }

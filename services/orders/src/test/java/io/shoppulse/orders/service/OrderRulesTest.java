@@ -88,6 +88,26 @@ class OrderRulesTest {
     }
 
     @Test
+    void returnedUnitsOfASkuSoldOnSeveralLinesArePricedLineByLineInOrder() {
+        // One unit at 10.00, then ten at 1.00: the same SKU on two lines (exports repeat stock codes).
+        Order paid = rules.transition(rules.newOrder(order("EUR", line("A", 1, "10.00"), line("A", 10, "1.00"))),
+                OrderStatus.PAID, NO_DETAILS);
+
+        OrderRules.Refund two = rules.refund(paid, new RefundOrder("R1", null, List.of(new RefundOrder.Line("A", 2)),
+                null));
+        assertThat(two.amount()).isEqualByComparingTo("11.00"); // the 10.00 unit, then one of the 1.00 ones
+        assertThat(two.lines()).extracting(Order.Line::quantity).containsExactly(1, 1);
+
+        OrderRules.Refund rest = rules.refund(two.order(), new RefundOrder("R2", null,
+                List.of(new RefundOrder.Line("A", 9)), null));
+        assertThat(rest.amount()).isEqualByComparingTo("9.00");
+        ProblemException none = catchThrowableOfType(ProblemException.class, () -> rules.refund(rest.order(),
+                new RefundOrder("R3", null, List.of(new RefundOrder.Line("A", 1)), null)));
+        assertThat(none.errors()).extracting(FieldError::reason)
+                .containsExactly("must be between 1 and 0 (units sold and not yet refunded)");
+    }
+
+    @Test
     void aFullRefundMakesTheOrderRefunded() {
         Order paid = rules.transition(rules.newOrder(order("EUR", line("A", 2, "5.00"))), OrderStatus.PAID,
                 NO_DETAILS);
