@@ -19,14 +19,6 @@ public interface CollectorConfig {
     @WithDefault("1048576")
     int maxBodyBytes();
 
-    /**
-     * The server-level backstop for the body of every path except imports: a body beyond it is cut off before it is
-     * buffered. Above {@link #maxBodyBytes()}, so that a body a little too large still gets the 413 problem naming
-     * the limit.
-     */
-    @WithDefault("2097152")
-    long maxServerBodyBytes();
-
     /** How long a request waits for Kafka to acknowledge its events before answering 503. */
     @WithDefault("10s")
     Duration kafkaAckTimeout();

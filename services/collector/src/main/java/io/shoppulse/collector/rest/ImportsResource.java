@@ -21,7 +21,7 @@ import java.io.InputStream;
 /**
  * Historical import of a shop's behaviour export (CSV, one row per event), streamed: the file is read as it arrives
  * and never held whole. The mapping file (YAML) comes base64-encoded in the {@value MappingFile#HEADER} header. The
- * only collector path that takes large bodies ({@link RequestBodyLimit}).
+ * only collector path that takes large bodies (common's {@code RequestBodyLimit}).
  */
 @Path(ImportsResource.PATH)
 public class ImportsResource {

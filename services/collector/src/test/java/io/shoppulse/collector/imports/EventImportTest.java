@@ -6,14 +6,11 @@ import io.restassured.path.json.JsonPath;
 import io.shoppulse.collector.support.Servers;
 import io.shoppulse.common.imports.MappingFile;
 import io.shoppulse.common.testing.Platform;
+import io.shoppulse.common.testing.RawHttp;
 import io.shoppulse.common.testing.Tokens;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.math.BigDecimal;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -164,22 +161,10 @@ class EventImportTest {
     @Test
     void eventIntakeStillRefusesLargeBodiesBeforeReadingThem() throws Exception {
         // Only the headers are sent: the answer must come without the server waiting for (or buffering) the body.
-        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: 104857600\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.US_ASCII));
-            List<String> response = new ArrayList<>();
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                response.add(line);
-            }
-            assertThat(response.get(0)).isEqualTo("HTTP/1.1 413 Request Entity Too Large");
-            assertThat(String.join("\n", response)).contains("application/problem+json")
-                    .contains("\"field\":\"body\"");
-        }
+        List<String> response = RawHttp.postHeadersOnly(RestAssured.port, "/v1/events", "application/json",
+                104_857_600);
+        assertThat(response.get(0)).isEqualTo("HTTP/1.1 413 Request Entity Too Large");
+        assertThat(String.join("\n", response)).contains("application/problem+json").contains("\"field\":\"body\"");
         given().contentType("application/json").body("[]").post("/v1/events").then().statusCode(401);
     }
 

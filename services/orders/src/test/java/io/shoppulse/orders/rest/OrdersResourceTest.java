@@ -150,6 +150,15 @@ class OrdersResourceTest {
     }
 
     @Test
+    void aBodyOverTheLimitIsRefusedBeforeItIsRead() throws Exception {
+        // Imports may stream gigabytes; every other path keeps the 10 MiB limit and answers at once.
+        List<String> response = io.shoppulse.common.testing.RawHttp.postHeadersOnly(io.restassured.RestAssured.port,
+                "/v1/orders", "application/json", 104_857_600);
+        assertThat(response.get(0)).isEqualTo("HTTP/1.1 413 Request Entity Too Large");
+        assertThat(String.join("\n", response)).contains("\"field\":\"body\"");
+    }
+
+    @Test
     void rolesAndTenantsAreEnforced() {
         String id = "O-" + UUID.randomUUID();
         given().contentType(ContentType.JSON).body(order(id, "2026-11-02T09:30:00Z")).post("/v1/orders").then()

@@ -1,9 +1,8 @@
-package io.shoppulse.collector.rest;
+package io.shoppulse.common.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.vertx.http.runtime.VertxHttpRecorder;
-import io.shoppulse.collector.config.CollectorConfig;
 import io.shoppulse.common.problem.FieldError;
 import io.shoppulse.common.problem.Problem;
 import io.vertx.core.buffer.Buffer;
@@ -12,25 +11,25 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.List;
 
 /**
- * Body limits per path. {@code quarkus.http.limits.max-body-size} is one limit for the whole server and must be
- * large for historical imports; every other path keeps {@code shoppulse.collector.max-server-body-bytes} (2 MiB) at
- * the server level, as the server-wide limit did before imports, so a large body to {@code /v1/events} is refused
- * before it is buffered: one with a larger Content-Length at once (413 problem), a chunked one once it has sent that
- * many bytes (Quarkus' own 413). Bodies up to that size reach the service, which answers anything over
- * {@code max-body-bytes} with its 413 problem. Runs right after Quarkus' own limit handler, whose per-request limit
- * it replaces.
+ * Body limits per path, in every service. {@code quarkus.http.limits.max-body-size} is one limit for the whole
+ * server and must be large where historical imports stream whole exports ({@code /v1/imports/...}); every other path
+ * keeps {@code shoppulse.http.max-body-bytes} (default 10 MiB, Quarkus' own default; the collector 2 MiB), so a large
+ * body to an ordinary endpoint is refused before it is buffered: one with a larger Content-Length at once (413
+ * problem), a chunked one once it has sent that many bytes (Quarkus' own 413). Runs right after Quarkus' own limit
+ * handler, whose per-request limit it replaces.
  */
 @ApplicationScoped
 public class RequestBodyLimit {
 
     static final String LARGE_BODIES = "/v1/imports/";
 
-    void install(@Observes Router router, CollectorConfig config, ObjectMapper json) {
-        long limit = config.maxServerBodyBytes();
+    void install(@Observes Router router, ObjectMapper json,
+            @ConfigProperty(name = "shoppulse.http.max-body-bytes", defaultValue = "10485760") long limit) {
         String reason = "must be at most " + limit + " bytes";
         byte[] problem;
         try {
