@@ -15,7 +15,9 @@ import org.apache.camel.builder.RouteBuilder;
  * queue after a pause, a few times, then dead-lettered;</li>
  * <li>the command can never apply (not JSON, no tenant, invalid order): dead-lettered at once.</li>
  * </ul>
- * A dead-lettered message keeps its body and headers and gains {@code x-shoppulse-reason}.
+ * A dead-lettered message keeps its body and headers and gains {@code x-shoppulse-reason}. Retries and dead letters
+ * are published with broker confirms before the original is acknowledged; a publish that is not confirmed fails the
+ * delivery, and the broker dead-letters the original itself.
  */
 @ApplicationScoped
 public class OrderCommandsRoute extends RouteBuilder {
@@ -66,7 +68,7 @@ public class OrderCommandsRoute extends RouteBuilder {
                         + "} not applicable yet, retrying: ${exception.message}")
                 .delay().method(this, "backOff").end()
                 .process(this::keepRoutingKey)
-                .to("spring-rabbitmq:default?routingKey=" + config.queue())
+                .to("spring-rabbitmq:default?confirm=enabled&routingKey=" + config.queue())
                 .end();
         onException(OrderCommands.Rejected.class)
                 .handled(true)
@@ -88,6 +90,7 @@ public class OrderCommandsRoute extends RouteBuilder {
                 .log(LoggingLevel.WARN, "Dead-lettered order command ${header.CamelSpringRabbitmqRoutingKey}"
                         + " (message ${header.CamelSpringRabbitmqMessageId}): ${header.x-shoppulse-reason}")
                 .process(this::keepRoutingKey)
-                .to("spring-rabbitmq:" + config.deadLetterExchange() + "?routingKey=" + DEAD_LETTER_KEY);
+                .to("spring-rabbitmq:" + config.deadLetterExchange() + "?confirm=enabled&routingKey="
+                        + DEAD_LETTER_KEY);
     }
 }

@@ -19,6 +19,8 @@ public class RabbitMqConnections {
         factory.setUsername(config.user());
         factory.setPassword(config.password());
         factory.setConnectionNameStrategy(f -> "orders");
+        // Retries and dead letters are published before the original is acknowledged: wait for the broker's confirm.
+        factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
         return factory;
     }
 
