@@ -13,7 +13,7 @@ import io.shoppulse.catalog.model.ProductStatus;
 import io.shoppulse.catalog.model.Stock;
 import io.shoppulse.catalog.model.StockInput;
 import io.shoppulse.catalog.repository.CatalogRepository;
-import io.shoppulse.catalog.repository.Transactions;
+import io.shoppulse.common.jdbc.Transactions;
 import io.shoppulse.common.problem.FieldError;
 import io.shoppulse.common.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,6 @@
 package io.shoppulse.orders.messaging;
 
+import io.shoppulse.common.jdbc.Transactions;
 import io.shoppulse.orders.config.CommandsConfig;
 import io.shoppulse.orders.service.OrderService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,7 +51,7 @@ public class OrderCommandsRoute extends RouteBuilder {
         if (!config.enabled()) {
             return;
         }
-        onException(OrderService.StorageException.class)
+        onException(Transactions.StorageException.class)
                 .maximumRedeliveries(-1).redeliveryDelay(1000).useExponentialBackOff().backOffMultiplier(2)
                 .maximumRedeliveryDelay(30_000).retryAttemptedLogLevel(LoggingLevel.WARN);
         // Back to the tail of the queue after a pause, so the commands behind it (its order.placed, say) go first.

@@ -1,5 +1,6 @@
 package io.shoppulse.orders.service;
 
+import io.shoppulse.common.jdbc.Transactions;
 import io.shoppulse.common.imports.CsvRows;
 import io.shoppulse.common.imports.CsvSettings;
 import io.shoppulse.common.imports.ImportException;
@@ -116,7 +117,7 @@ public class OrderImport {
         } catch (IOException e) {
             throw new ImportException("file", "could not be read: " + e.getMessage());
         } catch (SQLException e) {
-            throw new OrderService.StorageException(e);
+            throw new Transactions.StorageException(e);
         } finally {
             loading.shutdownNow();
         }

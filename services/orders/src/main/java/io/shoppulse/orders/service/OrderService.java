@@ -2,6 +2,7 @@ package io.shoppulse.orders.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shoppulse.common.jdbc.Transactions;
 import io.shoppulse.common.partition.Granularity;
 import io.shoppulse.common.partition.PartitionMaintainer;
 import io.shoppulse.common.problem.FieldError;
@@ -36,12 +37,15 @@ import java.util.UUID;
 public class OrderService {
 
     private final DataSource dataSource;
+    private final Transactions tx;
     private final OrderRepository orders;
     private final OrderRules rules;
     private final ObjectMapper json;
 
-    public OrderService(DataSource dataSource, OrderRepository orders, OrderRules rules, ObjectMapper json) {
+    public OrderService(DataSource dataSource, Transactions tx, OrderRepository orders, OrderRules rules,
+            ObjectMapper json) {
         this.dataSource = dataSource;
+        this.tx = tx;
         this.orders = orders;
         this.rules = rules;
         this.json = json;
@@ -54,8 +58,8 @@ public class OrderService {
     public Placed place(UUID tenant, PlaceOrder command, String origin) {
         Order order = rules.newOrder(command);
         try {
-            return inTransaction(c -> place(c, tenant, order, origin));
-        } catch (StorageException e) {
+            return tx.inTransaction(c -> place(c, tenant, order, origin));
+        } catch (Transactions.StorageException e) {
             if (!e.isMissingPartition()) {
                 throw e;
             }
@@ -65,7 +69,7 @@ public class OrderService {
                     order.placedAt().plusSeconds(1));
             maintainer.ensureRange("orders.order_lines", Granularity.MONTH, order.placedAt(),
                     order.placedAt().plusSeconds(1));
-            return inTransaction(c -> place(c, tenant, order, origin));
+            return tx.inTransaction(c -> place(c, tenant, order, origin));
         }
     }
 
@@ -88,7 +92,7 @@ public class OrderService {
 
     /** Moves the order to {@code target}; stating the status it already has changes nothing. */
     public Order transition(UUID tenant, String orderId, OrderStatus target, Transition details, String messageId) {
-        return inTransaction(c -> {
+        return tx.inTransaction(c -> {
             Order current = locked(c, tenant, orderId);
             if (messageId != null && !orders.claimMessage(c, tenant, messageId, orderId)
                     || current.status() == target) {
@@ -114,7 +118,7 @@ public class OrderService {
     }
 
     private Order refund(UUID tenant, String orderId, RefundOrder command, String messageId, boolean publish) {
-        return inTransaction(c -> {
+        return tx.inTransaction(c -> {
             Order current = locked(c, tenant, orderId);
             if (messageId != null && !orders.claimMessage(c, tenant, messageId, orderId)
                     || command.refundId() != null && orders.hasRefund(c, tenant, orderId, command.refundId())) {
@@ -137,7 +141,7 @@ public class OrderService {
     }
 
     public Order get(UUID tenant, String orderId) {
-        return inTransaction(c -> {
+        return tx.inTransaction(c -> {
             Instant placedAt = orders.placedAt(c, tenant, orderId).orElseThrow(() -> notFound(orderId));
             return orders.find(c, tenant, orderId, placedAt, false).orElseThrow(() -> notFound(orderId));
         });
@@ -159,7 +163,7 @@ public class OrderService {
         }
         Instant after = afterPlacedAt;
         String afterId = afterOrderId;
-        List<Order> page = inTransaction(c -> orders.list(c, tenant, from, to, status, after, afterId, limit + 1));
+        List<Order> page = tx.inTransaction(c -> orders.list(c, tenant, from, to, status, after, afterId, limit + 1));
         String next = null;
         if (page.size() > limit) {
             page = page.subList(0, limit);
@@ -198,40 +202,5 @@ public class OrderService {
     private static ProblemException notFound(String orderId) {
         return new ProblemException(404, "order-not-found", "Order not found",
                 "No order " + orderId + " in your tenant.", List.of(new FieldError("order_id", "not found")), null);
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    /** Runs the work in one transaction: committed when it returns, rolled back when it throws. */
-    private <T> T inTransaction(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StorageException(e);
-        }
-    }
-
-    /** A database failure. */
-    public static final class StorageException extends RuntimeException {
-        StorageException(SQLException cause) {
-            super(cause.getMessage(), cause);
-        }
-
-        /** "no partition of relation ... found for row": the row's month has no partition yet. */
-        boolean isMissingPartition() {
-            SQLException cause = (SQLException) getCause();
-            return "23514".equals(cause.getSQLState()) && String.valueOf(cause.getMessage()).contains("no partition");
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.shoppulse.catalog.repository;
+package io.shoppulse.common.jdbc;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -7,9 +7,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * Runs work in one database transaction: committed when it returns, rolled back when it throws. Work that lost a
- * race to create the same row ({@link Retry}) runs again from the start, in a new transaction, and then sees the
- * row the other request made.
+ * Runs work in one database transaction of the service's datasource: committed when it returns, rolled back when it
+ * throws; a database failure surfaces as {@link StorageException}. Work that lost a race to create the same row
+ * ({@link Retry}) runs again from the start, in a new transaction, and then sees the row the other request made.
  */
 @ApplicationScoped
 public class Transactions {
@@ -63,12 +63,17 @@ public class Transactions {
 
     /** A database failure. */
     public static final class StorageException extends RuntimeException {
-        StorageException(SQLException cause) {
+        public StorageException(SQLException cause) {
             super(cause.getMessage(), cause);
         }
 
         public String sqlState() {
             return ((SQLException) getCause()).getSQLState();
+        }
+
+        /** "no partition of relation ... found for row": the row's time has no partition yet. */
+        public boolean isMissingPartition() {
+            return "23514".equals(sqlState()) && String.valueOf(getCause().getMessage()).contains("no partition");
         }
 
         /** The name of the constraint the database enforced, when it says. */
