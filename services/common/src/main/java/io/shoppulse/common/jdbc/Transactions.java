@@ -1,6 +1,7 @@
 package io.shoppulse.common.jdbc;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -15,9 +16,10 @@ import java.sql.SQLException;
 public class Transactions {
 
     static final int ATTEMPTS = 3;
-    private final DataSource dataSource;
+    // Resolved when work runs: services without a database (the routes runtime) share this library.
+    private final Instance<DataSource> dataSource;
 
-    public Transactions(DataSource dataSource) {
+    public Transactions(Instance<DataSource> dataSource) {
         this.dataSource = dataSource;
     }
 
@@ -39,7 +41,7 @@ public class Transactions {
     }
 
     private <T> T once(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = dataSource.get().getConnection()) {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
