@@ -217,19 +217,6 @@ public class CatalogRepository {
         }
     }
 
-    public void outbox(Connection c, UUID tenant, String aggregateId, UUID eventId, String type, String payload)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (tenant_id, aggregate_id, event_id,"
-                + " event_type, payload) VALUES (?, ?, ?, ?, ?::jsonb)")) {
-            ps.setObject(1, tenant);
-            ps.setString(2, aggregateId);
-            ps.setObject(3, eventId);
-            ps.setString(4, type);
-            ps.setString(5, payload);
-            ps.executeUpdate();
-        }
-    }
-
     /** What a listing asks for: every part but the tenant is optional. */
     public record Filter(String query, String categoryPrefix, String brand, ProductStatus status) {
     }

@@ -1,7 +1,5 @@
 package io.shoppulse.catalog.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shoppulse.catalog.config.CatalogConfig;
 import io.shoppulse.catalog.model.Category;
 import io.shoppulse.catalog.model.CategoryInput;
@@ -14,6 +12,7 @@ import io.shoppulse.catalog.model.Stock;
 import io.shoppulse.catalog.model.StockInput;
 import io.shoppulse.catalog.repository.CatalogRepository;
 import io.shoppulse.common.jdbc.Transactions;
+import io.shoppulse.outbox.OutboxWriter;
 import io.shoppulse.common.problem.FieldError;
 import io.shoppulse.common.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,14 +50,14 @@ public class CatalogService {
     private final Transactions tx;
     private final CatalogRepository catalog;
     private final CatalogConfig config;
-    private final ObjectMapper json;
+    private final OutboxWriter outbox;
     private final Clock clock = Clock.systemUTC();
 
-    public CatalogService(Transactions tx, CatalogRepository catalog, CatalogConfig config, ObjectMapper json) {
+    public CatalogService(Transactions tx, CatalogRepository catalog, CatalogConfig config, OutboxWriter outbox) {
         this.tx = tx;
         this.catalog = catalog;
         this.config = config;
-        this.json = json;
+        this.outbox = outbox;
     }
 
     /** A write's outcome: whether it made the thing, and the thing as it now is. */
@@ -339,18 +338,7 @@ public class CatalogService {
      */
     private void publish(Connection c, UUID tenant, String aggregate, String type, Map<String, Object> state)
             throws SQLException {
-        UUID eventId = UUID.randomUUID();
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("event_id", eventId);
-        event.put("type", type);
-        event.put("tenant_id", tenant);
-        event.put("occurred_at", now());
-        event.putAll(new TreeMap<>(state));
-        try {
-            catalog.outbox(c, tenant, aggregate, eventId, type, json.writeValueAsString(event));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        outbox.append(c, tenant, aggregate, type, new TreeMap<>(state));
     }
 
     private static List<String> images(ProductInput input) {

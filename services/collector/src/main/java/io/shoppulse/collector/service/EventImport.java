@@ -14,6 +14,7 @@ import io.shoppulse.common.imports.CsvRows;
 import io.shoppulse.common.imports.CsvSettings;
 import io.shoppulse.common.imports.ImportException;
 import io.shoppulse.common.imports.ImportReport;
+import io.shoppulse.common.imports.Loading;
 import io.shoppulse.common.imports.MappingRules;
 import io.shoppulse.common.imports.TimestampFormat;
 import io.shoppulse.common.partition.Granularity;
@@ -442,19 +443,8 @@ public class EventImport {
                 return;
             }
             try {
-                long inserted = inFlight.get();
+                long inserted = Loading.await(inFlight);
                 report.records(inserted, inFlightRows - inserted);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SQLException("interrupted while loading", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof SQLException sql) {
-                    throw sql;
-                }
-                if (e.getCause() instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                throw new IllegalStateException(e.getCause());
             } finally {
                 inFlight = null;
             }

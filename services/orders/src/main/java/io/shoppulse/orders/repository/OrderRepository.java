@@ -176,19 +176,6 @@ public class OrderRepository {
         }
     }
 
-    public void outbox(Connection c, UUID tenant, String orderId, UUID eventId, String type, String payload)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (tenant_id, aggregate_id, event_id,"
-                + " event_type, payload) VALUES (?, ?, ?, ?, ?::jsonb)")) {
-            ps.setObject(1, tenant);
-            ps.setString(2, orderId);
-            ps.setObject(3, eventId);
-            ps.setString(4, type);
-            ps.setString(5, payload);
-            ps.executeUpdate();
-        }
-    }
-
     /** Orders placed in [from, to), newest first, after the keyset position (placed_at, order_id) when given. */
     public List<Order> list(Connection c, UUID tenant, Instant from, Instant to, OrderStatus status,
             Instant afterPlacedAt, String afterOrderId, int limit) throws SQLException {

@@ -5,6 +5,7 @@ import io.shoppulse.common.imports.CsvRows;
 import io.shoppulse.common.imports.CsvSettings;
 import io.shoppulse.common.imports.ImportException;
 import io.shoppulse.common.imports.ImportReport;
+import io.shoppulse.common.imports.Loading;
 import io.shoppulse.common.imports.TimestampFormat;
 import io.shoppulse.common.partition.Granularity;
 import io.shoppulse.common.partition.PartitionMaintainer;
@@ -547,21 +548,7 @@ public class OrderImport {
         /** Waits for the oldest batch in flight and counts which of its orders were new. */
         void awaitOldest() throws SQLException {
             InFlight oldest = inFlight.removeFirst();
-            Set<String> created;
-            try {
-                created = oldest.created.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while loading", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof SQLException sql) {
-                    throw sql;
-                }
-                if (e.getCause() instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                throw new IllegalStateException(e.getCause());
-            }
+            Set<String> created = Loading.await(oldest.created);
             for (OrderBulkLoader.Loadable l : oldest.batch) {
                 boolean isNew = created.contains(l.order().orderId());
                 List<Return> returns = oldest.returns.getOrDefault(l.order().orderId(), List.of());

@@ -1,8 +1,7 @@
 package io.shoppulse.orders.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shoppulse.common.jdbc.Transactions;
+import io.shoppulse.outbox.OutboxWriter;
 import io.shoppulse.common.partition.Granularity;
 import io.shoppulse.common.partition.PartitionMaintainer;
 import io.shoppulse.common.problem.FieldError;
@@ -40,15 +39,15 @@ public class OrderService {
     private final Transactions tx;
     private final OrderRepository orders;
     private final OrderRules rules;
-    private final ObjectMapper json;
+    private final OutboxWriter outbox;
 
     public OrderService(DataSource dataSource, Transactions tx, OrderRepository orders, OrderRules rules,
-            ObjectMapper json) {
+            OutboxWriter outbox) {
         this.dataSource = dataSource;
         this.tx = tx;
         this.orders = orders;
         this.rules = rules;
-        this.json = json;
+        this.outbox = outbox;
     }
 
     /** The result of placing: the order, and whether this call created it. */
@@ -182,21 +181,12 @@ public class OrderService {
     /** The outbox event: what happened and the order as it now is; consumers deduplicate by event_id. */
     private void publish(Connection c, UUID tenant, String type, Order order, Map<String, Object> details)
             throws SQLException {
-        UUID eventId = UUID.randomUUID();
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("event_id", eventId);
-        event.put("type", type);
-        event.put("tenant_id", tenant);
-        event.put("occurred_at", Instant.now());
+        Map<String, Object> body = new LinkedHashMap<>();
         if (details != null) {
-            event.put("refund", details);
+            body.put("refund", details);
         }
-        event.put("order", order);
-        try {
-            orders.outbox(c, tenant, order.orderId(), eventId, type, json.writeValueAsString(event));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        body.put("order", order);
+        outbox.append(c, tenant, order.orderId(), type, body);
     }
 
     private static ProblemException notFound(String orderId) {
