@@ -1,0 +1,297 @@
+package io.shoppulse.analytics.spark.traffic;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
+import org.apache.spark.sql.streaming.GroupState;
+
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Sessionization by (tenant, session_id) with an inactivity gap (docs/metrics.md, "Sessions"). Per group and
+ * micro-batch it counts each event id once, folds late and out-of-order events into the session, and emits what
+ * changed: the counted events and their products, the session's new snapshot beside the one it last reported,
+ * viewed-together pairs, and, when the session times out with a cart and no purchase, a cart-abandonment alert.
+ * The same function runs in a streaming query (event-time timeouts end sessions) and in the batch recompute (every
+ * session ends with the data).
+ */
+public class Sessionizer implements FlatMapGroupsWithStateFunction<String, TrafficEvent, SessionState, TrafficRecord> {
+
+    /** The grouping key of records no job can read: they pass straight through to the dead letters. */
+    public static final String DEAD = "#dead";
+    /** A session's viewed products kept for pairs; beyond this a session adds no more pairs (bounded state). */
+    static final int MAX_VIEWED = 50;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final long gapMs;
+    private final boolean batch;
+
+    public Sessionizer(Duration gap, boolean batch) {
+        this.gapMs = gap.toMillis();
+        this.batch = batch;
+    }
+
+    public static String key(TrafficEvent e) {
+        return e.getProblem() != null ? DEAD : e.getTenantId() + "\u0000" + e.getSessionId();
+    }
+
+    @Override
+    public Iterator<TrafficRecord> call(String key, Iterator<TrafficEvent> input, GroupState<SessionState> state) {
+        List<TrafficRecord> out = new ArrayList<>();
+        if (DEAD.equals(key)) {
+            input.forEachRemaining(e -> out.add(dead(e)));
+            return out.iterator();
+        }
+        if (state.hasTimedOut()) {
+            SessionState ended = state.get();
+            end(ended, out);
+            state.remove();
+            return out.iterator();
+        }
+        List<TrafficEvent> events = new ArrayList<>();
+        input.forEachRemaining(events::add);
+        events.sort(Comparator.comparing(TrafficEvent::getOccurredAt).thenComparing(TrafficEvent::getEventId));
+        SessionState s = state.exists() ? state.get() : null;
+        Set<String> seen = s == null ? new HashSet<>() : new HashSet<>(s.getEventIds());
+        boolean changed = false;
+        for (TrafficEvent e : events) {
+            if (s != null && e.getOccurredAt().getTime() > s.getLastEventAt().getTime() + gapMs) {
+                // Inactivity ended the session (its final snapshot carries what changed since the last one): the
+                // same session id now starts a new one.
+                end(s, out);
+                s = null;
+                seen = new HashSet<>();
+                changed = false;
+            }
+            if (!seen.add(e.getEventId())) {
+                continue; // counted before: a retry or a redelivery
+            }
+            if (s == null) {
+                s = start(e);
+            }
+            apply(s, e, out);
+            s.getEventIds().add(e.getEventId());
+            changed = true;
+        }
+        if (s == null) {
+            return out.iterator();
+        }
+        if (batch) {
+            end(s, out);
+            return out.iterator();
+        }
+        if (changed) {
+            out.add(snapshot(s, false));
+            s.setEmitted(emitted(s));
+        }
+        state.update(s);
+        long timeout = s.getLastEventAt().getTime() + gapMs;
+        state.setTimeoutTimestamp(Math.max(timeout, state.getCurrentWatermarkMs() + 1));
+        return out.iterator();
+    }
+
+    private static SessionState start(TrafficEvent e) {
+        SessionState s = new SessionState();
+        s.setTenantId(e.getTenantId());
+        s.setSessionId(e.getSessionId());
+        s.setVisitorId(e.getAnonymousId());
+        s.setStartedAt(e.getOccurredAt());
+        s.setLastEventAt(e.getOccurredAt());
+        s.setChannel(channel(e));
+        s.setDevice(e.getDeviceClass() == null || e.getDeviceClass().isBlank() ? "unknown"
+                : e.getDeviceClass().toLowerCase());
+        return s;
+    }
+
+    /** The session's channel: its earliest event's UTM source / medium, or (direct). */
+    static String channel(TrafficEvent e) {
+        if (e.getUtmSource() == null || e.getUtmSource().isBlank()) {
+            return "(direct)";
+        }
+        String medium = e.getUtmMedium() == null || e.getUtmMedium().isBlank() ? "(none)" : e.getUtmMedium();
+        return (e.getUtmSource() + " / " + medium).toLowerCase();
+    }
+
+    private void apply(SessionState s, TrafficEvent e, List<TrafficRecord> out) {
+        Timestamp at = e.getOccurredAt();
+        if (at.before(s.getStartedAt())) {
+            // An out-of-order event earlier than the session's start: the session now starts here, with this
+            // event's channel and device (the first event decides them).
+            s.setStartedAt(at);
+            s.setChannel(channel(e));
+            if (e.getDeviceClass() != null && !e.getDeviceClass().isBlank()) {
+                s.setDevice(e.getDeviceClass().toLowerCase());
+            }
+        }
+        if (at.after(s.getLastEventAt())) {
+            s.setLastEventAt(at);
+        }
+        if (e.getUserId() != null) {
+            s.setUserId(e.getUserId());
+        }
+        s.setEvents(s.getEvents() + 1);
+        String type = e.getType();
+        switch (type) {
+            case "page_view" -> {
+                s.setPageViews(s.getPageViews() + 1);
+                if (e.getPagePath() != null) {
+                    if (s.getLandingAt() == null || at.before(s.getLandingAt())) {
+                        s.setLandingAt(at);
+                        s.setLandingPage(e.getPagePath());
+                    }
+                    if (s.getExitAt() == null || !at.before(s.getExitAt())) {
+                        s.setExitAt(at);
+                        s.setExitPage(e.getPagePath());
+                    }
+                }
+            }
+            case "view_item" -> s.setViewedProduct(true);
+            case "add_to_cart" -> s.setAddedToCart(true);
+            case "begin_checkout" -> s.setBeganCheckout(true);
+            case "purchase" -> s.setPurchased(true);
+            default -> {
+            }
+        }
+        TrafficRecord event = base("event", s);
+        event.setEventId(e.getEventId());
+        event.setType(type);
+        event.setOccurredAt(at);
+        out.add(event);
+        if (e.getItems() == null) {
+            return;
+        }
+        boolean counted = "view_item".equals(type) || "add_to_cart".equals(type) || "purchase".equals(type);
+        for (EventItem item : e.getItems()) {
+            if (item == null || item.getItemId() == null) {
+                continue;
+            }
+            if (counted) {
+                TrafficRecord r = base("item", s);
+                r.setEventId(e.getEventId());
+                r.setType(type);
+                r.setOccurredAt(at);
+                r.setItemId(item.getItemId());
+                r.setItemName(item.getItemName());
+                r.setItemBrand(item.getItemBrand());
+                r.setItemCategory(item.getItemCategory());
+                out.add(r);
+            }
+            if ("view_item".equals(type) && !s.getViewedItems().contains(item.getItemId())
+                    && s.getViewedItems().size() < MAX_VIEWED) {
+                for (String other : s.getViewedItems()) {
+                    TrafficRecord pair = base("pair", s);
+                    boolean first = item.getItemId().compareTo(other) < 0;
+                    pair.setItemId(first ? item.getItemId() : other);
+                    pair.setOtherItemId(first ? other : item.getItemId());
+                    out.add(pair);
+                }
+                s.getViewedItems().add(item.getItemId());
+            }
+            if ("add_to_cart".equals(type)) {
+                if (!s.getCartItems().contains(item.getItemId())) {
+                    s.getCartItems().add(item.getItemId());
+                }
+                if (item.getPrice() != null && e.getCurrency() != null) {
+                    int quantity = item.getQuantity() == null ? 1 : item.getQuantity();
+                    BigDecimal line = item.getPrice().multiply(BigDecimal.valueOf(quantity));
+                    s.setCartValue(s.getCartValue() == null ? line : s.getCartValue().add(line));
+                    s.setCartCurrency(e.getCurrency());
+                }
+            }
+            if ("remove_from_cart".equals(type)) {
+                s.getCartItems().remove(item.getItemId());
+            }
+        }
+    }
+
+    /** The session ended: its final snapshot, and the cart-abandonment alert if it had a cart and no purchase. */
+    private void end(SessionState s, List<TrafficRecord> out) {
+        out.add(snapshot(s, true));
+        if (batch || !s.isAddedToCart() || s.isPurchased()) {
+            return; // history raises no alerts
+        }
+        TrafficRecord alert = base("alert", s);
+        alert.setAlertId("cart_abandoned:" + s.getSessionId() + ":" + s.getStartedAt().toInstant());
+        alert.setOccurredAt(new Timestamp(s.getLastEventAt().getTime() + gapMs));
+        ObjectNode details = JSON.createObjectNode();
+        details.put("session_id", s.getSessionId());
+        details.put("visitor_id", s.getVisitorId());
+        if (s.getUserId() != null) {
+            details.put("user_id", s.getUserId());
+        }
+        details.put("started_at", s.getStartedAt().toInstant().toString());
+        details.put("last_event_at", s.getLastEventAt().toInstant().toString());
+        details.put("channel", s.getChannel());
+        details.put("device", s.getDevice());
+        ArrayNode items = details.putArray("cart_items");
+        s.getCartItems().forEach(items::add);
+        if (s.getCartValue() != null) {
+            details.put("cart_value", s.getCartValue().toPlainString());
+            details.put("currency", s.getCartCurrency());
+        }
+        alert.setDetails(details.toString());
+        out.add(alert);
+    }
+
+    private static TrafficRecord snapshot(SessionState s, boolean ended) {
+        TrafficRecord r = base("session", s);
+        r.setStartedAt(s.getStartedAt());
+        r.setLastEventAt(s.getLastEventAt());
+        r.setLandingPage(s.getLandingPage());
+        r.setExitPage(s.getExitPage());
+        r.setPageViews(s.getPageViews());
+        r.setEvents(s.getEvents());
+        r.setViewedProduct(s.isViewedProduct());
+        r.setAddedToCart(s.isAddedToCart());
+        r.setBeganCheckout(s.isBeganCheckout());
+        r.setPurchased(s.isPurchased());
+        r.setEnded(ended);
+        r.setBefore(s.getEmitted());
+        return r;
+    }
+
+    private static SessionSnapshot emitted(SessionState s) {
+        SessionSnapshot e = new SessionSnapshot();
+        e.setStartedAt(s.getStartedAt());
+        e.setLastEventAt(s.getLastEventAt());
+        e.setChannel(s.getChannel());
+        e.setDevice(s.getDevice());
+        e.setEvents(s.getEvents());
+        e.setViewedProduct(s.isViewedProduct());
+        e.setAddedToCart(s.isAddedToCart());
+        e.setBeganCheckout(s.isBeganCheckout());
+        e.setPurchased(s.isPurchased());
+        return e;
+    }
+
+    private static TrafficRecord base(String kind, SessionState s) {
+        TrafficRecord r = new TrafficRecord();
+        r.setKind(kind);
+        r.setTenantId(s.getTenantId());
+        r.setSessionId(s.getSessionId());
+        r.setVisitorId(s.getVisitorId());
+        r.setChannel(s.getChannel());
+        r.setDevice(s.getDevice());
+        return r;
+    }
+
+    private static TrafficRecord dead(TrafficEvent e) {
+        TrafficRecord r = new TrafficRecord();
+        r.setKind("dead");
+        r.setProblem(e.getProblem());
+        r.setRaw(e.getRaw());
+        r.setTopic(e.getTopic());
+        r.setKafkaPartition(e.getKafkaPartition());
+        r.setKafkaOffset(e.getKafkaOffset());
+        return r;
+    }
+}

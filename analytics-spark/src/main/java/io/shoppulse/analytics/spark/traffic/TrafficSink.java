@@ -1,0 +1,402 @@
+package io.shoppulse.analytics.spark.traffic;
+
+import io.shoppulse.analytics.spark.sink.Alerts;
+import io.shoppulse.analytics.spark.sink.Copy;
+import io.shoppulse.analytics.spark.sink.Partitions;
+import io.shoppulse.analytics.spark.sink.Rollups;
+import io.shoppulse.analytics.spark.sink.Rollups.Target;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Writes one batch of the sessionizer's output into the analytics schema (docs/metrics.md defines each figure): the
+ * counted events and sessions as minute deltas rolled into traffic_minute/hour/day, distinct visitors per grain,
+ * product behaviour, sessions as they stand, viewed-together pairs, cart-abandonment alerts and dead letters. The
+ * caller owns the transaction and the batch record.
+ *
+ * <p>In a recompute ({@code range} set) only buckets inside the range are written, and sessions are those that start
+ * inside it; the caller has emptied the range first, so the deltas rebuild it exactly. Pairs are all-time counts and
+ * are not recomputed.
+ */
+public final class TrafficSink {
+
+    /** The range a recompute rebuilds, [from, to); null when streaming. */
+    public record Range(UUID tenant, Instant from, Instant to) {
+        boolean contains(Instant t) {
+            return !t.isBefore(from) && t.isBefore(to);
+        }
+    }
+
+    static final List<String> TRAFFIC_SUMS = List.of("sessions", "new_sessions", "bounced_sessions",
+            "product_view_sessions", "cart_sessions", "checkout_sessions", "converted_sessions",
+            "abandoned_cart_sessions", "session_seconds", "page_views", "product_views", "add_to_carts", "checkouts",
+            "purchases", "events");
+    private static final String[] GRAINS = {"minute", "hour", "day"};
+
+    private final Range range;
+
+    public TrafficSink(Range range) {
+        this.range = range;
+    }
+
+    /** What a batch changed, for logs and tests. */
+    public record Result(int events, int sessions, int alerts, int deadLetters) {
+    }
+
+    private record SliceKey(UUID tenant, Instant minute, String channel, String device) {
+    }
+
+    private record ItemKey(UUID tenant, Instant minute, String item) {
+    }
+
+    private record PairKey(UUID tenant, String a, String b) {
+    }
+
+    private record SessionKey(UUID tenant, String session, Instant started) {
+    }
+
+    /** Partitions every bucket of the batch needs, made (and committed) before the batch's own transaction. */
+    public void preparePartitions(Connection c, List<TrafficRecord> rows) throws SQLException {
+        Set<Instant> times = new HashSet<>();
+        for (TrafficRecord r : rows) {
+            if (r.getOccurredAt() != null && !"alert".equals(r.getKind())) {
+                times.add(r.getOccurredAt().toInstant().truncatedTo(ChronoUnit.DAYS));
+            }
+            if (r.getStartedAt() != null) {
+                times.add(r.getStartedAt().toInstant().truncatedTo(ChronoUnit.DAYS));
+            }
+            if (r.getBefore() != null) {
+                times.add(r.getBefore().getStartedAt().toInstant().truncatedTo(ChronoUnit.DAYS));
+            }
+        }
+        for (String t : List.of("traffic_minute", "visitors_minute", "visitor_presence", "sessions",
+                "product_minute")) {
+            Partitions.ensure(c, "analytics." + t, "day", times);
+        }
+        for (String t : List.of("traffic_hour", "traffic_day", "visitors_hour", "visitors_day", "product_hour")) {
+            Partitions.ensure(c, "analytics." + t, "month", times);
+        }
+    }
+
+    public Result write(Connection c, List<TrafficRecord> rows) throws SQLException {
+        List<TrafficRecord> events = new ArrayList<>();
+        List<TrafficRecord> sessions = new ArrayList<>();
+        List<Alerts.Alert> alerts = new ArrayList<>();
+        Map<PairKey, Long> pairs = new HashMap<>();
+        Map<ItemKey, long[]> items = new HashMap<>();
+        Map<String, TrafficRecord> productInfo = new LinkedHashMap<>();
+        List<TrafficRecord> dead = new ArrayList<>();
+        for (TrafficRecord r : rows) {
+            switch (r.getKind()) {
+                case "event" -> {
+                    if (inRange(r.getOccurredAt())) {
+                        events.add(r);
+                    }
+                }
+                case "session" -> sessions.add(r);
+                case "item" -> {
+                    if (inRange(r.getOccurredAt())) {
+                        long[] counts = items.computeIfAbsent(new ItemKey(uuid(r), minute(r.getOccurredAt()),
+                                r.getItemId()), k -> new long[3]);
+                        counts["view_item".equals(r.getType()) ? 0 : "add_to_cart".equals(r.getType()) ? 1 : 2]++;
+                        productInfo.put(r.getTenantId() + "\u0000" + r.getItemId(), r);
+                    }
+                }
+                case "pair" -> {
+                    if (range == null) {
+                        pairs.merge(new PairKey(uuid(r), r.getItemId(), r.getOtherItemId()), 1L, Long::sum);
+                    }
+                }
+                case "alert" -> alerts.add(new Alerts.Alert(uuid(r), r.getAlertId(), "cart_abandoned", "info",
+                        r.getOccurredAt().toInstant(), "Cart abandoned in session " + r.getSessionId(),
+                        r.getDetails()));
+                case "dead" -> dead.add(r);
+                default -> throw new IllegalStateException("unknown record kind " + r.getKind());
+            }
+        }
+
+        Set<String> newSessions = visitors(c, sessions);
+        Map<SliceKey, long[]> traffic = new HashMap<>();
+        for (TrafficRecord e : events) {
+            long[] d = traffic.computeIfAbsent(new SliceKey(uuid(e), minute(e.getOccurredAt()), e.getChannel(),
+                    e.getDevice()), k -> new long[TRAFFIC_SUMS.size()]);
+            switch (e.getType()) {
+                case "page_view" -> d[9]++;
+                case "view_item" -> d[10]++;
+                case "add_to_cart" -> d[11]++;
+                case "begin_checkout" -> d[12]++;
+                case "purchase" -> d[13]++;
+                default -> {
+                }
+            }
+            d[14]++;
+        }
+        Map<SessionKey, TrafficRecord> sessionRows = new LinkedHashMap<>();
+        for (TrafficRecord s : sessions) {
+            boolean isNew = newSessions.contains(s.getTenantId() + "\u0000" + s.getSessionId());
+            SessionSnapshot before = s.getBefore();
+            if (before != null && inRange(before.getStartedAt())) {
+                contribute(traffic, uuid(s), before.getStartedAt(), before.getLastEventAt(), before.getChannel(),
+                        before.getDevice(), before.getEvents(), before.isViewedProduct(), before.isAddedToCart(),
+                        before.isBeganCheckout(), before.isPurchased(), isNew, -1);
+            }
+            if (inRange(s.getStartedAt())) {
+                contribute(traffic, uuid(s), s.getStartedAt(), s.getLastEventAt(), s.getChannel(), s.getDevice(),
+                        s.getEvents(), s.isViewedProduct(), s.isAddedToCart(), s.isBeganCheckout(), s.isPurchased(),
+                        isNew, 1);
+                sessionRows.put(new SessionKey(uuid(s), s.getSessionId(), s.getStartedAt().toInstant()), s);
+            }
+        }
+
+        writeTraffic(c, traffic);
+        writeUsers(c, events);
+        writeSessions(c, sessionRows.values(), newSessions);
+        writeProducts(c, items, productInfo.values());
+        writePairs(c, pairs);
+        int raised = Alerts.store(c, alerts);
+        writeDead(c, dead);
+        return new Result(events.size(), sessionRows.size(), raised, dead.size());
+    }
+
+    private boolean inRange(Timestamp t) {
+        return range == null || range.contains(t.toInstant());
+    }
+
+    private static void contribute(Map<SliceKey, long[]> traffic, UUID tenant, Timestamp started, Timestamp last,
+            String channel, String device, int events, boolean viewed, boolean carted, boolean checkout,
+            boolean purchased, boolean isNew, int sign) {
+        long[] d = traffic.computeIfAbsent(new SliceKey(tenant, minute(started), channel, device),
+                k -> new long[TRAFFIC_SUMS.size()]);
+        d[0] += sign;
+        d[1] += isNew ? sign : 0;
+        d[2] += events == 1 ? sign : 0;
+        d[3] += viewed ? sign : 0;
+        d[4] += carted ? sign : 0;
+        d[5] += checkout ? sign : 0;
+        d[6] += purchased ? sign : 0;
+        d[7] += carted && !purchased ? sign : 0;
+        d[8] += sign * ((last.getTime() - started.getTime()) / 1000);
+    }
+
+    /**
+     * Records each visitor's first session (the earliest start among a batch's new sessions wins) and answers the
+     * sessions that are their visitor's first: those count as new. Visitors recorded here count as new users in
+     * the buckets of their first session's start.
+     */
+    private Set<String> visitors(Connection c, List<TrafficRecord> sessions) throws SQLException {
+        Set<String> newSessions = new HashSet<>();
+        if (sessions.isEmpty()) {
+            return newSessions;
+        }
+        Copy copy = new Copy();
+        for (TrafficRecord s : sessions) {
+            if (inRange(s.getStartedAt())) {
+                copy.row(s.getTenantId(), s.getSessionId(), s.getVisitorId(), s.getStartedAt().toInstant());
+            }
+        }
+        copy.into(c, "tmp_session_visitors", "tenant_id uuid, session_id text, visitor_id text, started_at timestamptz");
+        Copy newUsers = new Copy();
+        try (Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("INSERT INTO visitors (tenant_id, visitor_id, first_session_id, "
+                    + "first_seen) SELECT DISTINCT ON (tenant_id, visitor_id) tenant_id, visitor_id, session_id, "
+                    + "started_at FROM tmp_session_visitors ORDER BY tenant_id, visitor_id, started_at, session_id "
+                    + "ON CONFLICT DO NOTHING RETURNING tenant_id, first_seen")) {
+                while (rs.next()) {
+                    newUsers.row(rs.getString(1), rs.getTimestamp(2).toInstant(), 1);
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT t.tenant_id, t.session_id FROM tmp_session_visitors t JOIN "
+                    + "visitors v ON v.tenant_id = t.tenant_id AND v.visitor_id = t.visitor_id "
+                    + "AND v.first_session_id = t.session_id")) {
+                while (rs.next()) {
+                    newSessions.add(rs.getString(1) + "\u0000" + rs.getString(2));
+                }
+            }
+        }
+        newUsers.into(c, "tmp_new_users", "tenant_id uuid, bucket timestamptz, new_users bigint");
+        if (newUsers.count() > 0) {
+            Rollups.add(c, "tmp_new_users", List.of(new Target("visitors_minute", "minute"),
+                    new Target("visitors_hour", "hour"), new Target("visitors_day", "day")), List.of(),
+                    List.of("new_users"));
+        }
+        return newSessions;
+    }
+
+    private static void writeTraffic(Connection c, Map<SliceKey, long[]> traffic) throws SQLException {
+        Copy copy = new Copy();
+        traffic.forEach((k, d) -> {
+            boolean any = false;
+            for (long v : d) {
+                any |= v != 0;
+            }
+            if (any) {
+                Object[] row = new Object[4 + d.length];
+                row[0] = k.tenant();
+                row[1] = k.minute();
+                row[2] = k.channel();
+                row[3] = k.device();
+                for (int i = 0; i < d.length; i++) {
+                    row[4 + i] = d[i];
+                }
+                copy.row(row);
+            }
+        });
+        if (copy.count() == 0) {
+            return;
+        }
+        copy.into(c, "tmp_traffic", "tenant_id uuid, bucket timestamptz, channel text, device text, "
+                + String.join(" bigint, ", TRAFFIC_SUMS) + " bigint");
+        Rollups.add(c, "tmp_traffic", List.of(new Target("traffic_minute", "minute"),
+                new Target("traffic_hour", "hour"), new Target("traffic_day", "day")), List.of("channel", "device"),
+                TRAFFIC_SUMS);
+    }
+
+    /** Distinct visitors per grain: a presence row per (grain, bucket, visitor) is inserted once and counted then. */
+    private static void writeUsers(Connection c, List<TrafficRecord> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        Set<String> seen = new HashSet<>();
+        Copy copy = new Copy();
+        for (TrafficRecord e : events) {
+            Instant minute = minute(e.getOccurredAt());
+            if (seen.add(e.getTenantId() + "\u0000" + minute + "\u0000" + e.getVisitorId())) {
+                copy.row(e.getTenantId(), minute, e.getVisitorId());
+            }
+        }
+        copy.into(c, "tmp_presence", "tenant_id uuid, bucket timestamptz, visitor_id text");
+        try (Statement st = c.createStatement()) {
+            for (String grain : GRAINS) {
+                st.executeUpdate("WITH added AS (INSERT INTO visitor_presence (tenant_id, grain, bucket, visitor_id) "
+                        + "SELECT DISTINCT tenant_id, '" + grain + "', date_trunc('" + grain + "', bucket), visitor_id "
+                        + "FROM tmp_presence ON CONFLICT DO NOTHING RETURNING tenant_id, bucket) "
+                        + "INSERT INTO visitors_" + grain + " (tenant_id, bucket, users) SELECT tenant_id, bucket, "
+                        + "count(*) FROM added GROUP BY tenant_id, bucket ON CONFLICT (tenant_id, bucket) DO UPDATE "
+                        + "SET users = visitors_" + grain + ".users + excluded.users");
+            }
+        }
+    }
+
+    private static void writeSessions(Connection c, Iterable<TrafficRecord> sessions, Set<String> newSessions)
+            throws SQLException {
+        Copy copy = new Copy();
+        for (TrafficRecord s : sessions) {
+            SessionSnapshot before = s.getBefore();
+            copy.row(s.getTenantId(), s.getSessionId(), s.getStartedAt().toInstant(), s.getLastEventAt().toInstant(),
+                    s.getVisitorId(), s.getChannel(), s.getDevice(), s.getLandingPage(), s.getExitPage(),
+                    s.getPageViews(), s.getEvents(), s.isViewedProduct(), s.isAddedToCart(), s.isBeganCheckout(),
+                    s.isPurchased(), newSessions.contains(s.getTenantId() + "\u0000" + s.getSessionId()),
+                    s.isEnded(), before == null ? null : before.getStartedAt().toInstant());
+        }
+        if (copy.count() == 0) {
+            return;
+        }
+        copy.into(c, "tmp_sessions", "tenant_id uuid, session_id text, started_at timestamptz, last_event_at "
+                + "timestamptz, visitor_id text, channel text, device text, landing_page text, exit_page text, "
+                + "page_views integer, events integer, viewed_product boolean, added_to_cart boolean, "
+                + "began_checkout boolean, purchased boolean, new_visitor boolean, ended boolean, "
+                + "before_started_at timestamptz");
+        try (Statement st = c.createStatement()) {
+            // A session whose start moved earlier (an out-of-order event) leaves its old row.
+            st.executeUpdate("DELETE FROM sessions s USING tmp_sessions t WHERE s.tenant_id = t.tenant_id "
+                    + "AND s.session_id = t.session_id AND s.started_at = t.before_started_at "
+                    + "AND t.before_started_at <> t.started_at");
+            st.executeUpdate("INSERT INTO sessions (tenant_id, session_id, started_at, last_event_at, visitor_id, "
+                    + "channel, device, landing_page, exit_page, page_views, events, viewed_product, added_to_cart, "
+                    + "began_checkout, purchased, new_visitor, ended) SELECT tenant_id, session_id, started_at, "
+                    + "last_event_at, visitor_id, channel, device, landing_page, exit_page, page_views, events, "
+                    + "viewed_product, added_to_cart, began_checkout, purchased, new_visitor, ended FROM tmp_sessions "
+                    + "ON CONFLICT (tenant_id, session_id, started_at) DO UPDATE SET last_event_at = "
+                    + "excluded.last_event_at, channel = excluded.channel, device = excluded.device, landing_page = "
+                    + "excluded.landing_page, exit_page = excluded.exit_page, page_views = excluded.page_views, "
+                    + "events = excluded.events, viewed_product = excluded.viewed_product, added_to_cart = "
+                    + "excluded.added_to_cart, began_checkout = excluded.began_checkout, purchased = "
+                    + "excluded.purchased, new_visitor = excluded.new_visitor, ended = excluded.ended");
+        }
+    }
+
+    private static void writeProducts(Connection c, Map<ItemKey, long[]> items, Iterable<TrafficRecord> info)
+            throws SQLException {
+        if (items.isEmpty()) {
+            return;
+        }
+        Copy copy = new Copy();
+        items.forEach((k, d) -> copy.row(k.tenant(), k.minute(), k.item(), d[0], d[1], d[2]));
+        copy.into(c, "tmp_products", "tenant_id uuid, bucket timestamptz, item_id text, views bigint, "
+                + "add_to_carts bigint, purchases bigint");
+        Rollups.add(c, "tmp_products", List.of(new Target("product_minute", "minute"),
+                new Target("product_hour", "hour")), List.of("item_id"), List.of("views", "add_to_carts",
+                        "purchases"));
+        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO products (tenant_id, item_id, name, brand, "
+                + "category, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, item_id) DO UPDATE SET "
+                + "name = coalesce(excluded.name, products.name), brand = coalesce(excluded.brand, products.brand), "
+                + "category = coalesce(excluded.category, products.category), updated_at = excluded.updated_at "
+                + "WHERE products.updated_at <= excluded.updated_at")) {
+            for (TrafficRecord r : info) {
+                upsert.setObject(1, uuid(r));
+                upsert.setString(2, r.getItemId());
+                upsert.setString(3, r.getItemName());
+                upsert.setString(4, r.getItemBrand());
+                upsert.setString(5, r.getItemCategory());
+                upsert.setTimestamp(6, r.getOccurredAt());
+                upsert.addBatch();
+            }
+            upsert.executeBatch();
+        }
+    }
+
+    private static void writePairs(Connection c, Map<PairKey, Long> pairs) throws SQLException {
+        if (pairs.isEmpty()) {
+            return;
+        }
+        Copy copy = new Copy();
+        pairs.forEach((k, n) -> copy.row(k.tenant(), k.a(), k.b(), n));
+        copy.into(c, "tmp_pairs", "tenant_id uuid, item_a text, item_b text, count bigint");
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO co_occurrence (tenant_id, kind, item_a, item_b, count) SELECT tenant_id, "
+                    + "'viewed', item_a, item_b, count FROM tmp_pairs ON CONFLICT (tenant_id, kind, item_a, item_b) "
+                    + "DO UPDATE SET count = co_occurrence.count + excluded.count");
+        }
+    }
+
+    public static void writeDead(Connection c, List<TrafficRecord> dead) throws SQLException {
+        if (dead.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO dead_letters (query_name, topic, "
+                + "kafka_partition, kafka_offset, reason, raw) VALUES ('traffic', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            for (TrafficRecord d : dead) {
+                insert.setString(1, d.getTopic() == null ? "(recompute)" : d.getTopic());
+                insert.setInt(2, d.getKafkaPartition() == null ? -1 : d.getKafkaPartition());
+                insert.setLong(3, d.getKafkaOffset() == null ? -1 : d.getKafkaOffset());
+                insert.setString(4, d.getProblem());
+                insert.setString(5, d.getRaw() == null ? null : d.getRaw().replace("\u0000", ""));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    static Instant minute(Timestamp t) {
+        return t.toInstant().truncatedTo(ChronoUnit.MINUTES);
+    }
+
+    private static UUID uuid(TrafficRecord r) {
+        return UUID.fromString(r.getTenantId());
+    }
+}

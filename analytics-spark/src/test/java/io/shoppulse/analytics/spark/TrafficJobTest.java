@@ -1,0 +1,197 @@
+package io.shoppulse.analytics.spark;
+
+import io.shoppulse.analytics.spark.config.JobConfig;
+import io.shoppulse.analytics.spark.traffic.TrafficJob;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.shoppulse.analytics.spark.Events.event;
+import static io.shoppulse.analytics.spark.SparkTestSupport.row;
+import static io.shoppulse.analytics.spark.SparkTestSupport.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The traffic query against the real Kafka and PostgreSQL, with answers worked out by hand from the events sent.
+ * Definitions: docs/metrics.md ("Sessions", "Traffic", "Visitors", "Products", "Co-occurrence").
+ */
+class TrafficJobTest {
+
+    private static Timestamp ts(String instant) {
+        return Timestamp.from(Instant.parse(instant));
+    }
+
+    private static void runToEnd(JobConfig config) throws Exception {
+        StreamingQuery query = TrafficJob.start(SparkTestSupport.spark(config), config, true);
+        query.awaitTermination();
+    }
+
+    @Test
+    void countsSessionsEventsVisitorsProductsAndPairsOfADayExactly() throws Exception {
+        JobConfig config = SparkTestSupport.config("traffic-day");
+        String t = UUID.randomUUID().toString();
+        List<String[]> records = new ArrayList<>();
+        // s1: a newsletter visit on desktop that views two products, adds one to the cart twice (the same event
+        // sent twice: a retry), checks out and buys.
+        Events cart = event(t, "add_to_cart", "2026-03-10T10:03:00Z", "s1", "v1").utm("newsletter", "email")
+                .item("SKU-1", "Trail Runner", "Northpeak", "Shoes/Running", "10.00", 2).value("20.00", "EUR");
+        records.add(event(t, "page_view", "2026-03-10T10:00:00Z", "s1", "v1").utm("newsletter", "email")
+                .page("/home").record());
+        records.add(event(t, "view_item", "2026-03-10T10:01:00Z", "s1", "v1")
+                .item("SKU-1", "Trail Runner", "Northpeak", "Shoes/Running", "10.00", 1).record());
+        records.add(event(t, "view_item", "2026-03-10T10:02:00Z", "s1", "v1")
+                .item("SKU-2", "Merino Socks", "Northpeak", "Apparel/Socks", "5.00", 1).record());
+        records.add(cart.record());
+        records.add(cart.record());
+        records.add(event(t, "begin_checkout", "2026-03-10T10:05:00Z", "s1", "v1").record());
+        records.add(event(t, "purchase", "2026-03-10T10:06:00Z", "s1", "v1")
+                .item("SKU-1", "Trail Runner", "Northpeak", "Shoes/Running", "10.00", 2).value("20.00", "EUR")
+                .record());
+        // s2: one page on a phone, nothing else: a bounce.
+        records.add(event(t, "page_view", "2026-03-10T10:00:30Z", "s2", "v2").device("Phone").page("/sale")
+                .record());
+        // s3: v1 comes back just before midnight; the session crosses into the next day.
+        records.add(event(t, "page_view", "2026-03-10T23:50:00Z", "s3", "v1").page("/blog").record());
+        records.add(event(t, "page_view", "2026-03-11T00:10:00Z", "s3", "v1").page("/faq").record());
+        // A record that is no event at all goes to the dead letters.
+        records.add(new String[]{"x", "{not json"});
+        SparkTestSupport.send(config, config.topics().events(), records);
+
+        runToEnd(config);
+
+        List<Map<String, Object>> day = rows(config, "SELECT * FROM traffic_day WHERE tenant_id = ?::uuid "
+                + "AND bucket = '2026-03-10T00:00:00Z' ORDER BY channel, device", t);
+        assertThat(day).hasSize(3);
+        // (direct) desktop: s3, v1's second session (returning), two events 20 minutes apart, one page that day.
+        assertThat(day.get(0)).containsEntry("channel", "(direct)").containsEntry("device", "desktop")
+                .containsEntry("sessions", 1L).containsEntry("new_sessions", 0L)
+                .containsEntry("bounced_sessions", 0L).containsEntry("session_seconds", 1200L)
+                .containsEntry("page_views", 1L).containsEntry("events", 1L);
+        // (direct) phone: s2, a bounce of a new visitor.
+        assertThat(day.get(1)).containsEntry("channel", "(direct)").containsEntry("device", "phone")
+                .containsEntry("sessions", 1L).containsEntry("new_sessions", 1L)
+                .containsEntry("bounced_sessions", 1L).containsEntry("session_seconds", 0L)
+                .containsEntry("page_views", 1L).containsEntry("events", 1L);
+        // newsletter / email desktop: s1, six distinct events (the retried add_to_cart counted once).
+        assertThat(day.get(2)).containsEntry("channel", "newsletter / email").containsEntry("device", "desktop")
+                .containsEntry("sessions", 1L).containsEntry("new_sessions", 1L)
+                .containsEntry("bounced_sessions", 0L).containsEntry("product_view_sessions", 1L)
+                .containsEntry("cart_sessions", 1L).containsEntry("checkout_sessions", 1L)
+                .containsEntry("converted_sessions", 1L).containsEntry("abandoned_cart_sessions", 0L)
+                .containsEntry("session_seconds", 360L).containsEntry("page_views", 1L)
+                .containsEntry("product_views", 2L).containsEntry("add_to_carts", 1L)
+                .containsEntry("checkouts", 1L).containsEntry("purchases", 1L).containsEntry("events", 6L);
+        // The next day has s3's second page but no session (a session counts on its start day).
+        assertThat(row(config, "SELECT sessions, page_views, events FROM traffic_day WHERE tenant_id = ?::uuid "
+                + "AND bucket = '2026-03-11T00:00:00Z'", t)).containsEntry("sessions", 0L)
+                .containsEntry("page_views", 1L).containsEntry("events", 1L);
+        // The hour and minute grains agree with the day.
+        assertThat(row(config, "SELECT sum(sessions) AS s, sum(events) AS e FROM traffic_hour WHERE tenant_id = "
+                + "?::uuid AND bucket >= '2026-03-10' AND bucket < '2026-03-11'", t)).containsEntry("s",
+                        new java.math.BigDecimal(3)).containsEntry("e", new java.math.BigDecimal(8));
+        assertThat(row(config, "SELECT sum(sessions) AS s, sum(events) AS e FROM traffic_minute WHERE tenant_id = "
+                + "?::uuid AND bucket >= '2026-03-10' AND bucket < '2026-03-11'", t)).containsEntry("s",
+                        new java.math.BigDecimal(3)).containsEntry("e", new java.math.BigDecimal(8));
+        assertThat(row(config, "SELECT sessions FROM traffic_minute WHERE tenant_id = ?::uuid AND bucket = "
+                + "'2026-03-10T10:00:00Z' AND channel = 'newsletter / email'", t)).containsEntry("sessions", 1L);
+
+        // Visitors: v1 and v2 on the 10th (both new), v1 alone on the 11th (returning); v1 in the 10:00 hour once.
+        assertThat(row(config, "SELECT users, new_users FROM visitors_day WHERE tenant_id = ?::uuid AND bucket = "
+                + "'2026-03-10T00:00:00Z'", t)).containsEntry("users", 2L).containsEntry("new_users", 2L);
+        assertThat(row(config, "SELECT users, new_users FROM visitors_day WHERE tenant_id = ?::uuid AND bucket = "
+                + "'2026-03-11T00:00:00Z'", t)).containsEntry("users", 1L).containsEntry("new_users", 0L);
+        assertThat(row(config, "SELECT users FROM visitors_hour WHERE tenant_id = ?::uuid AND bucket = "
+                + "'2026-03-10T10:00:00Z'", t)).containsEntry("users", 2L);
+
+        // Sessions as they stand.
+        assertThat(row(config, "SELECT * FROM sessions WHERE tenant_id = ?::uuid AND session_id = 's3'", t))
+                .containsEntry("started_at", ts("2026-03-10T23:50:00Z"))
+                .containsEntry("last_event_at", ts("2026-03-11T00:10:00Z")).containsEntry("landing_page", "/blog")
+                .containsEntry("exit_page", "/faq").containsEntry("page_views", 2).containsEntry("new_visitor", false);
+        assertThat(row(config, "SELECT * FROM sessions WHERE tenant_id = ?::uuid AND session_id = 's1'", t))
+                .containsEntry("events", 6).containsEntry("purchased", true).containsEntry("new_visitor", true);
+
+        // Products in the 10:00 hour, their names from the events, and the pair viewed together.
+        assertThat(rows(config, "SELECT item_id, views, add_to_carts, purchases FROM product_hour WHERE tenant_id = "
+                + "?::uuid ORDER BY item_id", t)).containsExactly(
+                        Map.of("item_id", "SKU-1", "views", 1L, "add_to_carts", 1L, "purchases", 1L),
+                        Map.of("item_id", "SKU-2", "views", 1L, "add_to_carts", 0L, "purchases", 0L));
+        assertThat(row(config, "SELECT name, brand, category FROM products WHERE tenant_id = ?::uuid AND item_id = "
+                + "'SKU-2'", t)).containsEntry("name", "Merino Socks").containsEntry("category", "Apparel/Socks");
+        assertThat(rows(config, "SELECT item_a, item_b, count FROM co_occurrence WHERE tenant_id = ?::uuid", t))
+                .containsExactly(Map.of("item_a", "SKU-1", "item_b", "SKU-2", "count", 1L));
+        assertThat(row(config, "SELECT category, views FROM category_hour WHERE tenant_id = ?::uuid AND category = "
+                + "'Apparel'", t)).containsEntry("views", new java.math.BigDecimal(1));
+
+        assertThat(row(config, "SELECT reason FROM dead_letters WHERE topic = ?", config.topics().events()))
+                .containsEntry("reason", "tenant_id is missing or not a UUID");
+    }
+
+    @Test
+    void aLateEventInsideTheWatermarkMovesItsSessionAndOneBeyondItIsDropped() throws Exception {
+        JobConfig config = SparkTestSupport.config("traffic-late");
+        String t = UUID.randomUUID().toString();
+        StreamingQuery query = TrafficJob.start(SparkTestSupport.spark(config), config, false);
+        try {
+            SparkTestSupport.send(config, config.topics().events(), List.of(
+                    event(t, "page_view", "2026-03-12T10:14:00Z", "sA", "vA").page("/a").record(),
+                    event(t, "page_view", "2026-03-12T10:20:00Z", "sA", "vA").page("/b").record()));
+            query.processAllAvailable();
+            // The watermark is now 10:20 - 10 min = 10:10. 10:12 is inside it; 10:05 is beyond it.
+            SparkTestSupport.send(config, config.topics().events(), List.of(
+                    event(t, "page_view", "2026-03-12T10:12:00Z", "sA", "vA").page("/c").record(),
+                    event(t, "page_view", "2026-03-12T10:05:00Z", "sB", "vB").page("/d").record()));
+            query.processAllAvailable();
+        } finally {
+            query.stop();
+        }
+        assertThat(rows(config, "SELECT bucket, sessions, page_views FROM traffic_minute WHERE tenant_id = ?::uuid "
+                + "AND (sessions <> 0 OR page_views <> 0) ORDER BY bucket", t)).containsExactly(
+                        Map.of("bucket", ts("2026-03-12T10:12:00Z"), "sessions", 1L, "page_views", 1L),
+                        Map.of("bucket", ts("2026-03-12T10:14:00Z"), "sessions", 0L, "page_views", 1L),
+                        Map.of("bucket", ts("2026-03-12T10:20:00Z"), "sessions", 0L, "page_views", 1L));
+        assertThat(rows(config, "SELECT session_id, started_at, landing_page, exit_page, session_seconds "
+                + "FROM sessions s JOIN (SELECT 1) x ON true CROSS JOIN LATERAL (SELECT extract(epoch FROM "
+                + "last_event_at - started_at)::int AS session_seconds) d WHERE tenant_id = ?::uuid", t))
+                .containsExactly(Map.of("session_id", "sA", "started_at", ts("2026-03-12T10:12:00Z"),
+                        "landing_page", "/c", "exit_page", "/b", "session_seconds", 480));
+        assertThat(row(config, "SELECT sessions, session_seconds, page_views FROM traffic_hour WHERE tenant_id = "
+                + "?::uuid", t)).containsEntry("sessions", 1L).containsEntry("session_seconds", 480L)
+                .containsEntry("page_views", 3L);
+    }
+
+    @Test
+    void aBatchReplayedAfterACrashBetweenTheDatabaseCommitAndSparksCommitChangesNothing() throws Exception {
+        JobConfig config = SparkTestSupport.config("traffic-replay");
+        String t = UUID.randomUUID().toString();
+        SparkTestSupport.send(config, config.topics().events(), List.of(
+                event(t, "page_view", "2026-03-13T08:00:00Z", "r1", "vr").page("/").record(),
+                event(t, "view_item", "2026-03-13T08:01:00Z", "r1", "vr").item("SKU-9", "Cap", "B", "Hats", "9.00",
+                        1).record()));
+        runToEnd(config);
+        String sql = "SELECT sessions, page_views, product_views, events FROM traffic_day WHERE tenant_id = ?::uuid";
+        Map<String, Object> before = row(config, sql, t);
+        assertThat(before).containsEntry("sessions", 1L).containsEntry("events", 2L);
+
+        // The crash: PostgreSQL committed the batch, Spark's commit log never recorded it. Spark runs it again.
+        File commits = config.checkpoints().resolve(TrafficJob.QUERY).resolve("commits").toFile();
+        File last = Arrays.stream(commits.listFiles((d, n) -> n.matches("\\d+")))
+                .max(Comparator.comparingLong(f -> Long.parseLong(f.getName()))).orElseThrow();
+        assertThat(last.delete()).isTrue();
+        new File(commits, "." + last.getName() + ".crc").delete();
+        runToEnd(config);
+
+        assertThat(row(config, sql, t)).isEqualTo(before);
+        assertThat(row(config, "SELECT users FROM visitors_day WHERE tenant_id = ?::uuid", t))
+                .containsEntry("users", 1L);
+    }
+}
