@@ -1,0 +1,246 @@
+package io.shoppulse.analytics.spark.sales;
+
+import io.shoppulse.analytics.spark.sink.Alerts;
+import io.shoppulse.analytics.spark.sink.Anomalies;
+import io.shoppulse.analytics.spark.sink.Copy;
+import io.shoppulse.analytics.spark.sink.Partitions;
+import io.shoppulse.analytics.spark.sink.Rollups;
+import io.shoppulse.analytics.spark.sink.Rollups.Target;
+import org.apache.spark.sql.Row;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Writes one batch of order events (docs/metrics.md, "Sales"): sales per minute/hour/day, currency and country;
+ * product sales per minute/hour and currency; bought-together pairs; revenue anomalies of closed hours; dead letters.
+ * Money stays exact (BigDecimal, numeric) and in its own currency.
+ */
+public final class SalesSink {
+
+    private static final Anomalies.Measure REVENUE = new Anomalies.Measure("revenue_anomaly", "Revenue", null);
+
+    private final Duration lateness;
+    private final double zLimit;
+
+    public SalesSink(Duration lateness, double zLimit) {
+        this.lateness = lateness;
+        this.zLimit = zLimit;
+    }
+
+    private record SalesKey(UUID tenant, Instant minute, String currency, String country) {
+    }
+
+    private record ProductKey(UUID tenant, Instant minute, String sku, String currency) {
+    }
+
+    private static final class Sales {
+        long orders;
+        long units;
+        BigDecimal gross = BigDecimal.ZERO;
+        long refunds;
+        BigDecimal refunded = BigDecimal.ZERO;
+        long cancellations;
+        BigDecimal cancelled = BigDecimal.ZERO;
+    }
+
+    private static final class ProductSales {
+        long units;
+        BigDecimal revenue = BigDecimal.ZERO;
+        long refundedUnits;
+        BigDecimal refunded = BigDecimal.ZERO;
+    }
+
+    public void preparePartitions(Connection c, List<Row> rows) throws SQLException {
+        Set<Instant> times = new HashSet<>();
+        for (Row r : rows) {
+            if (r.isNullAt(r.fieldIndex("problem"))) {
+                times.add(r.<Timestamp>getAs("at").toInstant().truncatedTo(ChronoUnit.DAYS));
+            }
+        }
+        Partitions.ensure(c, "analytics.sales_minute", "day", times);
+        Partitions.ensure(c, "analytics.product_sales_minute", "day", times);
+        for (String t : List.of("sales_hour", "sales_day", "product_sales_hour")) {
+            Partitions.ensure(c, "analytics." + t, "month", times);
+        }
+    }
+
+    /** Answers how many order events were counted. */
+    public int write(Connection c, List<Row> rows) throws SQLException {
+        Map<SalesKey, Sales> sales = new HashMap<>();
+        Map<ProductKey, ProductSales> products = new HashMap<>();
+        Map<String, Long> pairs = new HashMap<>();
+        Map<UUID, Instant> newest = new HashMap<>();
+        Map<UUID, Set<String>> currencies = new HashMap<>();
+        List<Row> dead = new ArrayList<>();
+        int counted = 0;
+        for (Row r : rows) {
+            if (!r.isNullAt(r.fieldIndex("problem"))) {
+                dead.add(r);
+                continue;
+            }
+            counted++;
+            UUID tenant = UUID.fromString(r.getAs("tenant_id"));
+            Instant at = r.<Timestamp>getAs("at").toInstant();
+            Instant minute = at.truncatedTo(ChronoUnit.MINUTES);
+            String currency = r.getAs("currency");
+            newest.merge(tenant, at, (a, b) -> a.isAfter(b) ? a : b);
+            currencies.computeIfAbsent(tenant, k -> new TreeSet<>()).add(currency);
+            Sales s = sales.computeIfAbsent(new SalesKey(tenant, minute, currency, r.getAs("country")),
+                    k -> new Sales());
+            List<Row> lines = r.isNullAt(r.fieldIndex("lines")) ? List.of() : r.getList(r.fieldIndex("lines"));
+            switch (r.<String>getAs("type")) {
+                case "order.placed" -> {
+                    s.orders++;
+                    s.gross = s.gross.add(r.getAs("total"));
+                    TreeSet<String> skus = new TreeSet<>();
+                    for (Row line : lines) {
+                        if (!"sale".equals(line.getAs("kind"))) {
+                            continue;
+                        }
+                        int quantity = line.<Integer>getAs("quantity");
+                        s.units += quantity;
+                        ProductSales p = products.computeIfAbsent(new ProductKey(tenant, minute, line.getAs("sku"),
+                                currency), k -> new ProductSales());
+                        p.units += quantity;
+                        p.revenue = p.revenue.add(line.getAs("amount"));
+                        skus.add(line.getAs("sku"));
+                    }
+                    List<String> sorted = new ArrayList<>(skus);
+                    for (int i = 0; i < sorted.size(); i++) {
+                        for (int j = i + 1; j < sorted.size(); j++) {
+                            pairs.merge(tenant + "\u0000" + sorted.get(i) + "\u0000" + sorted.get(j), 1L, Long::sum);
+                        }
+                    }
+                }
+                case "order.refunded" -> {
+                    s.refunds++;
+                    s.refunded = s.refunded.add(r.getAs("refund_amount"));
+                    String refundId = r.getAs("refund_id");
+                    for (Row line : lines) {
+                        if (!"refund".equals(line.getAs("kind")) || refundId == null
+                                || !refundId.equals(line.getAs("refund_id"))) {
+                            continue;
+                        }
+                        ProductSales p = products.computeIfAbsent(new ProductKey(tenant, minute, line.getAs("sku"),
+                                currency), k -> new ProductSales());
+                        p.refundedUnits += line.<Integer>getAs("quantity");
+                        p.refunded = p.refunded.add(line.<BigDecimal>getAs("amount").negate());
+                    }
+                }
+                case "order.cancelled" -> {
+                    // What refunds had not given back yet is taken back by the cancellation.
+                    s.cancellations++;
+                    s.cancelled = s.cancelled.add(r.<BigDecimal>getAs("total").subtract(r.getAs("refunded")));
+                }
+                default -> throw new IllegalStateException("not a counted type: " + r.getAs("type"));
+            }
+        }
+        writeSales(c, sales);
+        writeProducts(c, products);
+        writePairs(c, pairs);
+        writeDead(c, dead);
+        checkAnomalies(c, newest, currencies);
+        return counted;
+    }
+
+    private static void writeSales(Connection c, Map<SalesKey, Sales> sales) throws SQLException {
+        if (sales.isEmpty()) {
+            return;
+        }
+        Copy copy = new Copy();
+        sales.forEach((k, s) -> copy.row(k.tenant(), k.minute(), k.currency(), k.country(), s.orders, s.units,
+                s.gross.toPlainString(), s.refunds, s.refunded.toPlainString(), s.cancellations,
+                s.cancelled.toPlainString()));
+        copy.into(c, "tmp_sales", "tenant_id uuid, bucket timestamptz, currency char(3), country text, orders bigint, "
+                + "units bigint, gross_revenue numeric, refunds bigint, refunded_amount numeric, cancellations "
+                + "bigint, cancelled_amount numeric");
+        Rollups.add(c, "tmp_sales", List.of(new Target("sales_minute", "minute"), new Target("sales_hour", "hour"),
+                new Target("sales_day", "day")), List.of("currency", "country"), List.of("orders", "units",
+                        "gross_revenue", "refunds", "refunded_amount", "cancellations", "cancelled_amount"));
+    }
+
+    private static void writeProducts(Connection c, Map<ProductKey, ProductSales> products) throws SQLException {
+        if (products.isEmpty()) {
+            return;
+        }
+        Copy copy = new Copy();
+        products.forEach((k, p) -> copy.row(k.tenant(), k.minute(), k.sku(), k.currency(), p.units,
+                p.revenue.toPlainString(), p.refundedUnits, p.refunded.toPlainString()));
+        copy.into(c, "tmp_product_sales", "tenant_id uuid, bucket timestamptz, item_id text, currency char(3), "
+                + "units bigint, revenue numeric, refunded_units bigint, refunded_amount numeric");
+        Rollups.add(c, "tmp_product_sales", List.of(new Target("product_sales_minute", "minute"),
+                new Target("product_sales_hour", "hour")), List.of("item_id", "currency"), List.of("units",
+                        "revenue", "refunded_units", "refunded_amount"));
+    }
+
+    private static void writePairs(Connection c, Map<String, Long> pairs) throws SQLException {
+        if (pairs.isEmpty()) {
+            return;
+        }
+        Copy copy = new Copy();
+        pairs.forEach((k, n) -> {
+            String[] parts = k.split("\u0000");
+            copy.row(parts[0], parts[1], parts[2], n);
+        });
+        copy.into(c, "tmp_bought", "tenant_id uuid, item_a text, item_b text, count bigint");
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO co_occurrence (tenant_id, kind, item_a, item_b, count) SELECT tenant_id, "
+                    + "'bought', item_a, item_b, count FROM tmp_bought ON CONFLICT (tenant_id, kind, item_a, item_b) "
+                    + "DO UPDATE SET count = co_occurrence.count + excluded.count");
+        }
+    }
+
+    private static void writeDead(Connection c, List<Row> dead) throws SQLException {
+        if (dead.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO dead_letters (query_name, topic, "
+                + "kafka_partition, kafka_offset, reason, raw) VALUES ('sales', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            for (Row d : dead) {
+                insert.setString(1, d.getAs("topic"));
+                insert.setInt(2, d.<Integer>getAs("kafka_partition"));
+                insert.setLong(3, d.<Long>getAs("kafka_offset"));
+                insert.setString(4, d.getAs("problem"));
+                String raw = d.getAs("raw");
+                insert.setString(5, raw == null ? null : raw.replace("\u0000", ""));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** Revenue per currency of each closed hour against the same hour of the previous days. */
+    private void checkAnomalies(Connection c, Map<UUID, Instant> newest, Map<UUID, Set<String>> currencies)
+            throws SQLException {
+        List<Alerts.Alert> alerts = new ArrayList<>();
+        for (Map.Entry<UUID, Instant> e : newest.entrySet()) {
+            Instant closedBefore = e.getValue().minus(lateness);
+            for (String currency : currencies.get(e.getKey())) {
+                Anomalies.Measure m = new Anomalies.Measure(REVENUE.kind() + ":" + currency, "Revenue in " + currency,
+                        "SELECT sum(gross_revenue) FROM sales_hour WHERE tenant_id = ? AND bucket = ? AND currency = '"
+                                + currency.replace("'", "") + "' HAVING count(*) > 0");
+                for (Instant hour : Anomalies.hoursToCheck(c, e.getKey(), m.kind(), closedBefore, Duration.ofHours(
+                        3))) {
+                    Anomalies.check(c, e.getKey(), m, hour, zLimit).ifPresent(alerts::add);
+                }
+            }
+        }
+        Alerts.store(c, alerts);
+    }
+}
