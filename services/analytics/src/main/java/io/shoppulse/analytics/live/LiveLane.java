@@ -1,0 +1,102 @@
+package io.shoppulse.analytics.live;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.shoppulse.analytics.config.AnalyticsConfig;
+import io.shoppulse.analytics.model.LiveView;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The live lane as the route sees it: reads a record, counts it, measures how far behind the lane runs, and turns an
+ * unreadable record into a dead letter with its reason.
+ */
+@ApplicationScoped
+public class LiveLane {
+
+    private static final Logger LOG = Logger.getLogger(LiveLane.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AnalyticsConfig.Live config;
+    private final LiveCounters counters;
+    private final MeterRegistry registry;
+    private final Timer lag;
+    private final Map<String, Counter> consumed = new ConcurrentHashMap<>();
+
+    public LiveLane(AnalyticsConfig config, MeterRegistry registry) {
+        this.config = config.live();
+        this.registry = registry;
+        this.counters = new LiveCounters(Clock.systemUTC(), this.config.grace(), this.config.activeSessionWindow(),
+                this.config.rateWindow(), this.config.recentMinutes(), this.config.dedupCapacity());
+        this.lag = Timer.builder("shoppulse.analytics.live.lag")
+                .description("How far the live lane runs behind: its clock minus the record's occurred_at")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
+    }
+
+    /** Counts one record of shop.events.v1 or shop.orders.v1; an unreadable one throws {@link BadRecordException}. */
+    public void accept(Exchange exchange) {
+        String topic = exchange.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
+        String body = exchange.getMessage().getBody(String.class);
+        LiveRecord record = config.ordersTopic().equals(topic) ? RecordParser.order(body) : RecordParser.event(body);
+        lag.record(Duration.between(record.occurredAt(), Instant.now()).abs());
+        LiveCounters.Outcome outcome = counters.apply(record);
+        counter(topic, outcome.name().toLowerCase()).increment();
+    }
+
+    /** Replaces the exchange's body by the dead letter: the reason, where the record came from, and the record. */
+    public void rejected(Exchange exchange) {
+        BadRecordException error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, BadRecordException.class);
+        String reason = error == null ? "unreadable" : error.getMessage();
+        String topic = exchange.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
+        Object partition = exchange.getMessage().getHeader(KafkaConstants.PARTITION);
+        Object offset = exchange.getMessage().getHeader(KafkaConstants.OFFSET);
+        counter(topic, "rejected").increment();
+        LOG.warnf("Live lane dead-letters a record of %s (partition %s, offset %s): %s", topic, partition, offset,
+                reason);
+        Map<String, Object> letter = new LinkedHashMap<>();
+        letter.put("reason", reason);
+        letter.put("topic", topic);
+        letter.put("partition", partition);
+        letter.put("offset", offset);
+        letter.put("rejected_at", Instant.now().toString());
+        letter.put("record", exchange.getMessage().getBody(String.class));
+        try {
+            exchange.getMessage().setBody(JSON.writeValueAsString(letter));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        // The dead letter goes to its own topic, not back to where the record came from.
+        exchange.getMessage().removeHeader(KafkaConstants.TOPIC);
+        exchange.getMessage().removeHeader(KafkaConstants.PARTITION);
+    }
+
+    public LiveView view(UUID tenant) {
+        return counters.view(tenant);
+    }
+
+    public LiveCounters counters() {
+        return counters;
+    }
+
+    private Counter counter(String topic, String outcome) {
+        String name = topic == null ? "unknown" : topic;
+        return consumed.computeIfAbsent(name + "|" + outcome,
+                k -> Counter.builder("shoppulse.analytics.live.records")
+                        .description("Records the live lane consumed, by topic and outcome").tag("topic", name)
+                        .tag("outcome", outcome).register(registry));
+    }
+}

@@ -1,0 +1,39 @@
+package io.shoppulse.analytics.live;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * The live lane's routes: every record of shop.events.v1 and shop.orders.v1 from the newest on (a live view; Spark's
+ * rollups are the complete record), counted by {@link LiveLane}; an unreadable record goes to the dead-letter topic
+ * with its reason. Closed minutes are compared with Spark's rows on a timer.
+ */
+@ApplicationScoped
+public class LiveLaneRoute extends RouteBuilder {
+
+    private final LiveLane lane;
+    private final Reconciliation reconciliation;
+
+    public LiveLaneRoute(LiveLane lane, Reconciliation reconciliation) {
+        this.lane = lane;
+        this.reconciliation = reconciliation;
+    }
+
+    @Override
+    public void configure() {
+        onException(BadRecordException.class).handled(true)
+                .bean(lane, "rejected")
+                .to("kafka:{{shoppulse.analytics.live.dead-letter-topic}}?brokers={{kafka.bootstrap.servers}}"
+                        + "&requestRequiredAcks=all&maxBlockMs=10000");
+
+        from("kafka:{{shoppulse.analytics.live.events-topic}},{{shoppulse.analytics.live.orders-topic}}"
+                + "?brokers={{kafka.bootstrap.servers}}&groupId={{shoppulse.analytics.live.group-id}}"
+                + "&autoOffsetReset=latest&clientId=analytics-live")
+                .routeId("analytics-live-lane")
+                .bean(lane, "accept");
+
+        from("timer:analytics-live-reconciliation?period={{shoppulse.analytics.live.reconcile-every:10s}}")
+                .routeId("analytics-live-reconciliation")
+                .bean(reconciliation, "run");
+    }
+}
