@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.UUID;
@@ -16,6 +17,9 @@ import java.util.UUID;
  * not have yet (by the primary key tenant, event id, time). A re-imported file therefore changes nothing, and
  * PostgreSQL routes every row into its day's partition. What is the same for the whole import (tenant, origin,
  * receive time, no source) is added by the INSERT, not repeated on every COPY row.
+ * <p>
+ * Live events (the archive of the events topic) take the same way with a staging table of their own, since tenant,
+ * source and receive time differ from row to row.
  */
 @ApplicationScoped
 public class EventBulkLoader {
@@ -42,6 +46,46 @@ public class EventBulkLoader {
                 + " payload FROM import_events ON CONFLICT DO NOTHING")) {
             insert.setObject(1, tenant);
             insert.setObject(2, receivedAt.atOffset(ZoneOffset.UTC));
+            return insert.executeLargeUpdate();
+        }
+    }
+
+    /** The columns of a staged live row, in {@link CopyBuffer} order. */
+    public static final String LIVE_COLUMNS = "tenant_id, event_id, occurred_at, type, session_id, anonymous_id,"
+            + " user_id, source_id, received_at, payload";
+
+    /** Creates the connection's staging table for live events once; it empties itself at every commit. */
+    public void prepareLive(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS live_events (tenant_id uuid NOT NULL, event_id uuid NOT NULL,"
+                    + " occurred_at timestamptz NOT NULL, type text NOT NULL, session_id text NOT NULL,"
+                    + " anonymous_id text NOT NULL, user_id text, source_id uuid, received_at timestamptz NOT NULL,"
+                    + " payload jsonb NOT NULL) ON COMMIT DELETE ROWS");
+        }
+    }
+
+    /**
+     * Loads live rows in the caller's transaction, with origin 'live'; returns how many were new. A row is not new
+     * when its tenant already has its event id with an occurred_at within {@code duplicateWindow} of its own (a
+     * client's resent batch is stamped again, so its skew-corrected time may differ a little), nor, through the
+     * primary key, when it is the very same event. The rows of one call must not repeat an event id.
+     */
+    public long loadLive(Connection c, CopyBuffer rows, Duration duplicateWindow) throws SQLException {
+        rows.copyIn(c, "COPY live_events (" + LIVE_COLUMNS + ") FROM STDIN");
+        // OFFSET 0 keeps NOT EXISTS a subplan run per row, whose primary-key probe PostgreSQL prunes to the
+        // partitions of that row's window; without it the planner may turn it into a hash anti-join that reads every
+        // partition of the table.
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO events (tenant_id, event_id, occurred_at,"
+                + " type, session_id, anonymous_id, user_id, source_id, origin, received_at, payload)"
+                + " SELECT s.tenant_id, s.event_id, s.occurred_at, s.type, s.session_id, s.anonymous_id, s.user_id,"
+                + " s.source_id, 'live', s.received_at, s.payload FROM live_events s WHERE NOT EXISTS (SELECT 1"
+                + " FROM events e WHERE e.tenant_id = s.tenant_id AND e.event_id = s.event_id"
+                + " AND e.occurred_at >= s.occurred_at - make_interval(secs => ?)"
+                + " AND e.occurred_at <= s.occurred_at + make_interval(secs => ?) OFFSET 0)"
+                + " ON CONFLICT DO NOTHING")) {
+            double window = duplicateWindow.toMillis() / 1000.0;
+            insert.setDouble(1, window);
+            insert.setDouble(2, window);
             return insert.executeLargeUpdate();
         }
     }

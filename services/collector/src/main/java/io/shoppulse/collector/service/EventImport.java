@@ -17,7 +17,6 @@ import io.shoppulse.common.imports.ImportReport;
 import io.shoppulse.common.imports.Loading;
 import io.shoppulse.common.imports.MappingRules;
 import io.shoppulse.common.imports.TimestampFormat;
-import io.shoppulse.common.partition.Granularity;
 import io.shoppulse.common.partition.PartitionMaintainer;
 import io.shoppulse.common.problem.FieldError;
 import io.shoppulse.common.problem.ProblemException;
@@ -70,7 +69,6 @@ import java.util.stream.Collectors;
 public class EventImport {
 
     static final int BATCH_ROWS = 25_000;
-    static final String TABLE = "collector.events";
     private static final Logger LOG = Logger.getLogger(EventImport.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
@@ -361,7 +359,7 @@ public class EventImport {
             }
             current.text(eventId.toString()).text(timestamp).text(type).text(session).text(anonymous).text(user)
                     .utf8(payload.buffer(), 0, payload.size()).endRow();
-            long day = Math.floorDiv(at.getEpochSecond(), 86_400L);
+            long day = DayPartitions.dayOf(at);
             if (day != lastDay) {
                 lastDay = day;
                 if (days.add(day)) {
@@ -450,21 +448,9 @@ public class EventImport {
             }
         }
 
-        /** Creates the partitions of days not seen before, one call per run of consecutive days. */
+        /** Creates the partitions of days not seen before. */
         private void ensurePartitions(List<Long> batchDays) {
-            if (batchDays.isEmpty()) {
-                return;
-            }
-            PartitionMaintainer maintainer = new PartitionMaintainer(dataSource, Clock.systemUTC());
-            long[] sorted = batchDays.stream().mapToLong(Long::longValue).sorted().toArray();
-            int from = 0;
-            for (int i = 1; i <= sorted.length; i++) {
-                if (i == sorted.length || sorted[i] != sorted[i - 1] + 1) {
-                    maintainer.ensureRange(TABLE, Granularity.DAY, Instant.ofEpochSecond(sorted[from] * 86_400L),
-                            Instant.ofEpochSecond((sorted[i - 1] + 1) * 86_400L));
-                    from = i;
-                }
-            }
+            DayPartitions.ensure(new PartitionMaintainer(dataSource, Clock.systemUTC()), batchDays);
         }
 
         /** Waits for the batch in flight (also after a failure, so the connection is free before it closes). */

@@ -16,6 +16,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,11 @@ public class EventPublisher {
      */
     void warmUp(@Observes StartupEvent start, CollectorConfig config) throws InterruptedException {
         long deadline = System.nanoTime() + WARM_UP.toNanos();
-        for (String topic : List.of(config.topics().events(), config.topics().deadLetter())) {
+        List<String> topics = new ArrayList<>(List.of(config.topics().events(), config.topics().deadLetter()));
+        if (config.archive().enabled()) {
+            topics.add(config.topics().archiveDeadLetter());
+        }
+        for (String topic : topics) {
             while (true) {
                 try {
                     producer.partitionsFor(topic);
