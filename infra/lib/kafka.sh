@@ -58,6 +58,8 @@ kafka_healthy() { tcp_open "$SHOPPULSE_KAFKA_HOST" "$SHOPPULSE_KAFKA_PORT"; }
 kafka_up() {
   if is_running kafka && kafka_healthy; then
     ok "kafka already running"
+    # A checkout that added topics since the broker started gets them now.
+    [[ "$SP_ROOT/infra/kafka/topics.conf" -nt "$KAFKA_HOME/topics.created" ]] && kafka_topics
     return 0
   fi
   kafka_healthy && die "port $SHOPPULSE_KAFKA_PORT is taken by a process ./shoppulse did not start; stop it or set SHOPPULSE_KAFKA_PORT"
@@ -92,4 +94,5 @@ kafka_topics() {
       || die "cannot create topic $name; see .shoppulse/logs/kafka.log"
     info "Created topic $name ($partitions partitions; $configs)"
   done <"$SP_ROOT/infra/kafka/topics.conf"
+  touch "$KAFKA_HOME/topics.created"
 }

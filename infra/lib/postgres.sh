@@ -34,6 +34,18 @@ SELECT format('ALTER ROLE %I IN DATABASE %I SET search_path = %I', :'role', curr
 SELECT format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), :'role') \gexec
 SQL
   done
+  # The analytics recompute reads the raw events and the orders (never writes them): read access for the
+  # analytics role, also on the tables the owners' Flyway creates later.
+  if [[ -d "$SP_ROOT/services/analytics/src/main/resources/db/migration" ]]; then
+    local source_svc
+    for source_svc in collector orders; do
+      pg_admin -d "$SHOPPULSE_PG_DATABASE" -v owner="shoppulse_$source_svc" -v schema="$source_svc" <<'SQL'
+GRANT USAGE ON SCHEMA :"schema" TO shoppulse_analytics;
+GRANT SELECT ON ALL TABLES IN SCHEMA :"schema" TO shoppulse_analytics;
+ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA :"schema" GRANT SELECT ON TABLES TO shoppulse_analytics;
+SQL
+    done
+  fi
   # Services never write to public; each owns only its schema.
   pg_admin -d "$SHOPPULSE_PG_DATABASE" -c "REVOKE CREATE ON SCHEMA public FROM PUBLIC"
   ok "postgres: database $SHOPPULSE_PG_DATABASE, schemas $(service_names | tr '\n' ' ')"

@@ -39,6 +39,13 @@ services_stale() {
     [[ -n "$(find "$SP_ROOT/pom.xml" "$(service_dir "$svc")" "$SP_ROOT/services/common" "$SP_ROOT/services/outbox" -newer "$jar" \
       -type f -not -path '*/target/*' -print -quit)" ]] && return 0
   done
+  # The Spark analytics streams are built by the same reactor (infra/lib/spark.sh runs them).
+  if [[ -f "$SP_ROOT/analytics-spark/pom.xml" ]]; then
+    jar=$(spark_jar)
+    [[ -f "$jar" ]] || return 0
+    [[ -n "$(find "$SP_ROOT/pom.xml" "$SP_ROOT/analytics-spark" "$SP_ROOT/services/analytics/src/main/resources/db" \
+      -newer "$jar" -type f -not -path '*/target/*' -print -quit)" ]] && return 0
+  fi
   # The traffic simulator is built by the same reactor (infra/lib/simulator.sh runs it).
   if [[ -f "$SP_ROOT/simulator/pom.xml" ]]; then
     jar="$SP_ROOT/simulator/target/quarkus-app/quarkus-run.jar"

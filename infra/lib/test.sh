@@ -62,14 +62,14 @@ collector_accepts_demo_key() {
 # this run started are stopped again (a developer's running platform is left as it was).
 launcher_checks() {
   local svc services_before=()
-  for svc in $(runtime_names) storefront simulator; do is_running "$svc" && services_before+=("$svc"); done
+  for svc in $(runtime_names) spark storefront simulator; do is_running "$svc" && services_before+=("$svc"); done
   check "shellcheck is clean" run_shellcheck
   check "up starts every component" quiet_up
   check "status --json reports every component healthy" all_healthy_json
   check "a second up changes nothing" same_pids_after_second_up
   check "the demo write key in .shoppulse/env is accepted" collector_accepts_demo_key
   # Stop the services this run started (a developer's running platform is left as it was).
-  for svc in $(runtime_names) storefront simulator; do
+  for svc in simulator storefront spark $(runtime_names); do
     [[ " ${services_before[*]} " == *" $svc "* ]] || stop_process "$svc"
   done
 }

@@ -34,6 +34,11 @@ public final class Events {
         return this;
     }
 
+    public Events user(String userId) {
+        node.put("user_id", userId);
+        return this;
+    }
+
     public Events page(String path) {
         node.putObject("page").put("url", "https://shop.example.com" + path).put("path", path);
         return this;

@@ -194,4 +194,63 @@ class TrafficJobTest {
         assertThat(row(config, "SELECT users FROM visitors_day WHERE tenant_id = ?::uuid", t))
                 .containsEntry("users", 1L);
     }
+
+    @Test
+    void anAbandonedCartAndAConversionRateFarFromItsBaselineRaiseOneAlertEach() throws Exception {
+        JobConfig config = SparkTestSupport.config("traffic-alerts");
+        String t = UUID.randomUUID().toString();
+        // The 14:00 hour of the seven days before: 100 sessions each, 5, 6, 4, 5, 5, 6 and 4 converted.
+        int[] converted = {5, 6, 4, 5, 5, 6, 4};
+        Instant hour = Instant.parse("2026-03-20T14:00:00Z");
+        try (java.sql.Connection c = SparkTestSupport.db(config); java.sql.PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO traffic_hour (tenant_id, bucket, channel, device, sessions, converted_sessions) "
+                        + "VALUES (?::uuid, ?, '(direct)', 'desktop', 100, ?)")) {
+            c.createStatement().executeQuery("SELECT ensure_partitions('analytics.traffic_hour', 'month', "
+                    + "'2026-03-01', '2026-04-01')").close();
+            for (int d = 1; d <= 7; d++) {
+                ps.setString(1, t);
+                ps.setTimestamp(2, Timestamp.from(hour.minus(d, java.time.temporal.ChronoUnit.DAYS)));
+                ps.setInt(3, converted[d - 1]);
+                ps.executeUpdate();
+            }
+        }
+        StreamingQuery query = TrafficJob.start(SparkTestSupport.spark(config), config, false);
+        try {
+            SparkTestSupport.send(config, config.topics().events(), List.of(
+                    // c1 buys, c2 leaves a cart of two socks behind: 1 of 2 sessions converted (0.5).
+                    event(t, "add_to_cart", "2026-03-20T14:05:00Z", "c1", "w1").item("SKU-1", "Cap", "B", "Hats",
+                            "9.00", 1).value("9.00", "EUR").record(),
+                    event(t, "purchase", "2026-03-20T14:08:00Z", "c1", "w1").value("9.00", "EUR").record(),
+                    event(t, "add_to_cart", "2026-03-20T14:10:00Z", "c2", "w2").user("cust-7").item("SKU-2",
+                            "Socks", "B", "Apparel", "4.50", 2).value("9.00", "EUR").record(),
+                    // Later traffic moves the watermark past 15:00 + lateness + session gap: the hour closes and
+                    // both sessions time out.
+                    event(t, "page_view", "2026-03-20T15:45:00Z", "c3", "w3").page("/").record()));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90)).until(() -> {
+                query.processAllAvailable();
+                return rows(config, "SELECT 1 FROM alerts WHERE tenant_id = ?::uuid", t).size() >= 2;
+            });
+            query.processAllAvailable();
+        } finally {
+            query.stop();
+        }
+        List<Map<String, Object>> alerts = rows(config, "SELECT alert_id, kind, details::text AS details FROM alerts "
+                + "WHERE tenant_id = ?::uuid ORDER BY kind", t);
+        assertThat(alerts).extracting(a -> a.get("kind")).containsExactly("cart_abandoned", "conversion_anomaly");
+        com.fasterxml.jackson.databind.JsonNode cart = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree((String) alerts.get(0).get("details"));
+        assertThat(cart.get("session_id").asText()).isEqualTo("c2");
+        assertThat(cart.get("user_id").asText()).isEqualTo("cust-7");
+        assertThat(cart.get("cart_value").asText()).isEqualTo("9.0000");
+        assertThat(cart.get("cart_items").toString()).isEqualTo("[\"SKU-2\"]");
+        // z = (0.5 - 0.05) / sample sd of the baseline rates, worked out here on its own.
+        double mean = 0.05;
+        double sd = Math.sqrt((4 * 0.01 * 0.01) / 6);
+        com.fasterxml.jackson.databind.JsonNode conversion = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree((String) alerts.get(1).get("details"));
+        assertThat(conversion.get("z").asDouble()).isCloseTo((0.5 - mean) / sd,
+                org.assertj.core.api.Assertions.within(0.001));
+        assertThat(alerts.get(1).get("alert_id")).isEqualTo("conversion_anomaly:2026-03-20T14:00:00Z");
+        assertThat(SparkTestSupport.readAll(config, config.topics().alerts())).hasSize(2);
+    }
 }

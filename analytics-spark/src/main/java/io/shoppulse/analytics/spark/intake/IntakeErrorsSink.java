@@ -69,8 +69,9 @@ public final class IntakeErrorsSink {
             }
             Object received = r.getAs("received_at");
             Instant at = received instanceof Timestamp t ? t.toInstant() : (Instant) received;
+            String type = r.getAs("type");
             Key key = new Key(UUID.fromString(r.getAs("tenant_id")), at.truncatedTo(ChronoUnit.MINUTES),
-                    CHECKOUT.contains(r.<String>getAs("type")));
+                    type != null && CHECKOUT.contains(type));
             counts.merge(key, 1L, Long::sum);
             refusals++;
             List<Row> errors = r.getList(r.fieldIndex("errors"));

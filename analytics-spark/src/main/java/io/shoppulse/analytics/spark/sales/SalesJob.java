@@ -41,7 +41,7 @@ public final class SalesJob {
         String alertsTopic = config.topics().alerts();
         String checkpointId = checkpoint.id();
         String recordName = checkpoint.name();
-        SalesSink writer = new SalesSink(config.lateness(), config.anomalyZ());
+        SalesSink writer = new SalesSink(config.lateness(), config.anomalyZ(), false);
         VoidFunction2<Dataset<Row>, Long> sink = (batch, batchId) -> {
             List<Row> rows = batch.collectAsList();
             boolean applied = ExactlyOnce.apply(db, recordName, checkpointId, batchId,

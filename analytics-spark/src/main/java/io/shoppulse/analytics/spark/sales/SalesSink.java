@@ -37,10 +37,16 @@ public final class SalesSink {
 
     private final Duration lateness;
     private final double zLimit;
+    private final boolean recompute;
 
-    public SalesSink(Duration lateness, double zLimit) {
+    /**
+     * @param recompute a rebuild of history: no anomaly checks (history raises no alerts) and no bought-together
+     *        pairs (all-time counts, which a rebuild would add twice)
+     */
+    public SalesSink(Duration lateness, double zLimit, boolean recompute) {
         this.lateness = lateness;
         this.zLimit = zLimit;
+        this.recompute = recompute;
     }
 
     private record SalesKey(UUID tenant, Instant minute, String currency, String country) {
@@ -153,9 +159,11 @@ public final class SalesSink {
         }
         writeSales(c, sales);
         writeProducts(c, products);
-        writePairs(c, pairs);
         writeDead(c, dead);
-        checkAnomalies(c, newest, currencies);
+        if (!recompute) {
+            writePairs(c, pairs);
+            checkAnomalies(c, newest, currencies);
+        }
         return counted;
     }
 

@@ -235,7 +235,7 @@ public class Sessionizer implements FlatMapGroupsWithStateFunction<String, Traff
         ArrayNode items = details.putArray("cart_items");
         s.getCartItems().forEach(items::add);
         if (s.getCartValue() != null) {
-            details.put("cart_value", s.getCartValue().toPlainString());
+            details.put("cart_value", s.getCartValue().setScale(4, java.math.RoundingMode.HALF_EVEN).toPlainString());
             details.put("currency", s.getCartCurrency());
         }
         alert.setDetails(details.toString());

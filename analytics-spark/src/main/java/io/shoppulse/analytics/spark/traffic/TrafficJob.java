@@ -47,9 +47,11 @@ public final class TrafficJob {
         String alertsTopic = config.topics().alerts();
         String checkpointId = checkpoint.id();
         String recordName = checkpoint.name();
+        java.time.Duration closesAfter = config.lateness().plus(config.sessionGap());
+        double zLimit = config.anomalyZ();
         VoidFunction2<Dataset<TrafficRecord>, Long> sink = (batch, batchId) -> {
             List<TrafficRecord> rows = batch.collectAsList();
-            TrafficSink writer = new TrafficSink(null);
+            TrafficSink writer = new TrafficSink(null, closesAfter, zLimit);
             boolean applied = ExactlyOnce.apply(db, recordName, checkpointId, batchId,
                     c -> writer.preparePartitions(c, rows), c -> {
                         TrafficSink.Result r = writer.write(c, rows);

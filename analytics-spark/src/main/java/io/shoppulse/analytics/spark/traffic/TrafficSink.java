@@ -1,6 +1,7 @@
 package io.shoppulse.analytics.spark.traffic;
 
 import io.shoppulse.analytics.spark.sink.Alerts;
+import io.shoppulse.analytics.spark.sink.Anomalies;
 import io.shoppulse.analytics.spark.sink.Copy;
 import io.shoppulse.analytics.spark.sink.Partitions;
 import io.shoppulse.analytics.spark.sink.Rollups;
@@ -12,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -48,10 +50,23 @@ public final class TrafficSink {
             "purchases", "events");
     private static final String[] GRAINS = {"minute", "hour", "day"};
 
-    private final Range range;
+    private static final String CONVERSION_SQL = "SELECT sum(converted_sessions)::numeric / sum(sessions) FROM "
+            + "traffic_hour WHERE tenant_id = ? AND bucket = ? HAVING sum(sessions) > 0";
 
-    public TrafficSink(Range range) {
+    private final Range range;
+    private final Duration hourClosesAfter;
+    private final double zLimit;
+
+    /**
+     * @param range the days a recompute rebuilds, or null when streaming
+     * @param hourClosesAfter how long after an hour's end its conversion rate is final: lateness plus the session
+     *        gap (a session counts at its start, and may convert until it ends)
+     * @param zLimit the anomaly threshold
+     */
+    public TrafficSink(Range range, Duration hourClosesAfter, double zLimit) {
         this.range = range;
+        this.hourClosesAfter = hourClosesAfter;
+        this.zLimit = zLimit;
     }
 
     /** What a batch changed, for logs and tests. */
@@ -168,9 +183,30 @@ public final class TrafficSink {
         writeSessions(c, sessionRows.values(), newSessions);
         writeProducts(c, items, productInfo.values());
         writePairs(c, pairs);
+        if (range == null) {
+            alerts.addAll(conversionAnomalies(c, events));
+        }
         int raised = Alerts.store(c, alerts);
         writeDead(c, dead);
         return new Result(events.size(), sessionRows.size(), raised, dead.size());
+    }
+
+    /** The conversion rate of each hour that closed with this batch against the same hour of the days before. */
+    private List<Alerts.Alert> conversionAnomalies(Connection c, List<TrafficRecord> events) throws SQLException {
+        Map<UUID, Instant> newest = new HashMap<>();
+        for (TrafficRecord e : events) {
+            newest.merge(uuid(e), e.getOccurredAt().toInstant(), (a, b) -> a.isAfter(b) ? a : b);
+        }
+        List<Alerts.Alert> found = new ArrayList<>();
+        Anomalies.Measure conversion = new Anomalies.Measure("conversion_anomaly", "Conversion rate",
+                CONVERSION_SQL);
+        for (Map.Entry<UUID, Instant> e : newest.entrySet()) {
+            for (Instant hour : Anomalies.hoursToCheck(c, e.getKey(), conversion.kind(), e.getValue().minus(
+                    hourClosesAfter), Duration.ofHours(3))) {
+                Anomalies.check(c, e.getKey(), conversion, hour, zLimit).ifPresent(found::add);
+            }
+        }
+        return found;
     }
 
     private boolean inRange(Timestamp t) {
