@@ -67,9 +67,10 @@ class SalesJobTest {
         // EUR revenue of the 09:00 hour on the seven days before: mean 100, sample sd sqrt(250 / 6).
         double[] baseline = {100, 110, 90, 105, 95, 100, 100};
         Instant hour = Instant.parse("2026-04-01T09:00:00Z");
-        try (Connection c = SparkTestSupport.db(config); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO sales_hour (tenant_id, bucket, currency, country, orders, gross_revenue) "
-                        + "VALUES (?::uuid, ?, 'EUR', 'DE', 1, ?)")) {
+        try (Connection c = SparkTestSupport.db(config);
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO sales_hour (tenant_id, bucket, currency, country, orders, gross_revenue) "
+                                + "VALUES (?::uuid, ?, 'EUR', 'DE', 1, ?)")) {
             c.createStatement().executeQuery("SELECT ensure_partitions('analytics.sales_hour', 'month', "
                     + "'2026-03-01', '2026-05-01')").close();
             for (int d = 1; d <= 7; d++) {

@@ -97,10 +97,12 @@ class TrafficJobTest {
         // The hour and minute grains agree with the day.
         assertThat(row(config, "SELECT sum(sessions) AS s, sum(events) AS e FROM traffic_hour WHERE tenant_id = "
                 + "?::uuid AND bucket >= '2026-03-10' AND bucket < '2026-03-11'", t)).containsEntry("s",
-                        new java.math.BigDecimal(3)).containsEntry("e", new java.math.BigDecimal(8));
+                        new java.math.BigDecimal(3))
+                .containsEntry("e", new java.math.BigDecimal(8));
         assertThat(row(config, "SELECT sum(sessions) AS s, sum(events) AS e FROM traffic_minute WHERE tenant_id = "
                 + "?::uuid AND bucket >= '2026-03-10' AND bucket < '2026-03-11'", t)).containsEntry("s",
-                        new java.math.BigDecimal(3)).containsEntry("e", new java.math.BigDecimal(8));
+                        new java.math.BigDecimal(3))
+                .containsEntry("e", new java.math.BigDecimal(8));
         assertThat(row(config, "SELECT sessions FROM traffic_minute WHERE tenant_id = ?::uuid AND bucket = "
                 + "'2026-03-10T10:00:00Z' AND channel = 'newsletter / email'", t)).containsEntry("sessions", 1L);
 
@@ -202,9 +204,10 @@ class TrafficJobTest {
         // The 14:00 hour of the seven days before: 100 sessions each, 5, 6, 4, 5, 5, 6 and 4 converted.
         int[] converted = {5, 6, 4, 5, 5, 6, 4};
         Instant hour = Instant.parse("2026-03-20T14:00:00Z");
-        try (java.sql.Connection c = SparkTestSupport.db(config); java.sql.PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO traffic_hour (tenant_id, bucket, channel, device, sessions, converted_sessions) "
-                        + "VALUES (?::uuid, ?, '(direct)', 'desktop', 100, ?)")) {
+        try (java.sql.Connection c = SparkTestSupport.db(config);
+                java.sql.PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO traffic_hour (tenant_id, bucket, channel, device, sessions, converted_sessions) "
+                                + "VALUES (?::uuid, ?, '(direct)', 'desktop', 100, ?)")) {
             c.createStatement().executeQuery("SELECT ensure_partitions('analytics.traffic_hour', 'month', "
                     + "'2026-03-01', '2026-04-01')").close();
             for (int d = 1; d <= 7; d++) {

@@ -147,9 +147,10 @@ public final class StockSink {
             return levels;
         }
         copy.into(c, "tmp_stock_keys", "tenant_id uuid, sku text, location text");
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT s.tenant_id, s.sku, "
-                + "s.location, s.available, s.version FROM stock_levels s JOIN tmp_stock_keys k "
-                + "ON k.tenant_id = s.tenant_id AND k.sku = s.sku AND k.location = s.location")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT s.tenant_id, s.sku, "
+                        + "s.location, s.available, s.version FROM stock_levels s JOIN tmp_stock_keys k "
+                        + "ON k.tenant_id = s.tenant_id AND k.sku = s.sku AND k.location = s.location")) {
             while (rs.next()) {
                 levels.put(new Key(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)),
                         new Level(rs.getLong(4), rs.getLong(5)));

@@ -21,7 +21,8 @@ public record JobConfig(String master, String kafkaBootstrap, String jdbcUrl, St
 
     /** The Kafka topics the jobs read and write; tests point them at topics of their own. */
     public record Topics(String events, String orders, String catalog, String intakeErrors, String alerts)
-            implements Serializable {
+            implements
+                Serializable {
     }
 
     public static JobConfig fromEnv() {
@@ -29,7 +30,8 @@ public record JobConfig(String master, String kafkaBootstrap, String jdbcUrl, St
     }
 
     public static JobConfig from(Map<String, String> env) {
-        Function<String, String> get = name -> env.get(name) == null || env.get(name).isBlank() ? null
+        Function<String, String> get = name -> env.get(name) == null || env.get(name).isBlank()
+                ? null
                 : env.get(name).trim();
         String host = or(get.apply("SHOPPULSE_PG_HOST"), "127.0.0.1");
         String port = or(get.apply("SHOPPULSE_PG_PORT"), "5432");

@@ -113,12 +113,14 @@ public final class IntakeErrorsSink {
      */
     private List<Alerts.Alert> spikes(Connection c) throws SQLException {
         List<Alerts.Alert> alerts = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT m.tenant_id, m.bucket, "
-                + "m.checkout, m.errors, (SELECT coalesce(sum(p.errors), 0) FROM intake_errors_minute p WHERE "
-                + "p.tenant_id = m.tenant_id AND p.checkout = m.checkout AND p.bucket >= m.bucket - interval '"
-                + BASELINE_MINUTES + " minutes' AND p.bucket < m.bucket) AS previous FROM intake_errors_minute m "
-                + "JOIN tmp_intake_errors t ON t.tenant_id = m.tenant_id AND t.bucket = m.bucket "
-                + "AND t.checkout = m.checkout")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT m.tenant_id, m.bucket, "
+                        + "m.checkout, m.errors, (SELECT coalesce(sum(p.errors), 0) FROM intake_errors_minute p WHERE "
+                        + "p.tenant_id = m.tenant_id AND p.checkout = m.checkout AND p.bucket >= m.bucket - interval '"
+                        + BASELINE_MINUTES
+                        + " minutes' AND p.bucket < m.bucket) AS previous FROM intake_errors_minute m "
+                        + "JOIN tmp_intake_errors t ON t.tenant_id = m.tenant_id AND t.bucket = m.bucket "
+                        + "AND t.checkout = m.checkout")) {
             while (rs.next()) {
                 long count = rs.getLong(4);
                 long previous = rs.getLong(5);

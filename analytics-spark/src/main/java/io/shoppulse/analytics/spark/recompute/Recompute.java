@@ -130,7 +130,8 @@ public final class Recompute {
                     start.minus(1, ChronoUnit.DAYS), end.plus(1, ChronoUnit.DAYS)), config, true).collectAsList();
             List<Row> orders = OrderEvents.parse(orders(spark, config, plan.tenant(), start, end))
                     .where("problem IS NULL").collectAsList();
-            TrafficSink trafficSink = new TrafficSink(new TrafficSink.Range(plan.tenant(), start, end), config.lateness(),
+            TrafficSink trafficSink = new TrafficSink(new TrafficSink.Range(plan.tenant(), start, end),
+                    config.lateness(),
                     config.anomalyZ());
             SalesSink salesSink = new SalesSink(config.lateness(), config.anomalyZ(), true);
             try (Connection c = db.open()) {

@@ -179,7 +179,8 @@ public final class SalesSink {
                 + "units bigint, gross_revenue numeric, refunds bigint, refunded_amount numeric, cancellations "
                 + "bigint, cancelled_amount numeric");
         Rollups.add(c, "tmp_sales", List.of(new Target("sales_minute", "minute"), new Target("sales_hour", "hour"),
-                new Target("sales_day", "day")), List.of("currency", "country"), List.of("orders", "units",
+                new Target("sales_day", "day")), List.of("currency", "country"),
+                List.of("orders", "units",
                         "gross_revenue", "refunds", "refunded_amount", "cancellations", "cancelled_amount"));
     }
 
@@ -193,7 +194,8 @@ public final class SalesSink {
         copy.into(c, "tmp_product_sales", "tenant_id uuid, bucket timestamptz, item_id text, currency char(3), "
                 + "units bigint, revenue numeric, refunded_units bigint, refunded_amount numeric");
         Rollups.add(c, "tmp_product_sales", List.of(new Target("product_sales_minute", "minute"),
-                new Target("product_sales_hour", "hour")), List.of("item_id", "currency"), List.of("units",
+                new Target("product_sales_hour", "hour")), List.of("item_id", "currency"),
+                List.of("units",
                         "revenue", "refunded_units", "refunded_amount"));
     }
 

@@ -36,8 +36,9 @@ public final class BatchCommits {
     }
 
     public static void record(Connection c, String query, String checkpointId, long batchId) throws SQLException {
-        try (PreparedStatement update = c.prepareStatement("UPDATE spark_commits SET batch_id = ?, committed_at = now() "
-                + "WHERE query_name = ? AND checkpoint_id = ?")) {
+        try (PreparedStatement update = c
+                .prepareStatement("UPDATE spark_commits SET batch_id = ?, committed_at = now() "
+                        + "WHERE query_name = ? AND checkpoint_id = ?")) {
             update.setLong(1, batchId);
             update.setString(2, query);
             update.setString(3, checkpointId);

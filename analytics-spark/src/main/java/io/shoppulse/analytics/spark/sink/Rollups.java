@@ -28,7 +28,8 @@ public final class Rollups {
             for (Target t : targets) {
                 String updates = sumColumns.stream().map(col -> col + " = " + t.table() + "." + col + " + excluded."
                         + col).collect(Collectors.joining(", "));
-                s.executeUpdate("INSERT INTO " + t.table() + " (tenant_id, bucket, " + (groups.isEmpty() ? ""
+                s.executeUpdate("INSERT INTO " + t.table() + " (tenant_id, bucket, " + (groups.isEmpty()
+                        ? ""
                         : groups + ", ") + String.join(", ", sumColumns) + ") SELECT tenant_id, date_trunc('"
                         + t.grain() + "', bucket)" + (groups.isEmpty() ? "" : ", " + groups) + ", " + sums + " FROM "
                         + temp + " GROUP BY tenant_id, date_trunc('" + t.grain() + "', bucket)"

@@ -53,7 +53,8 @@ public final class Streams {
             if (!Files.exists(idFile)) {
                 Files.writeString(idFile, UUID.randomUUID().toString(), StandardCharsets.UTF_8);
             }
-            return new Checkpoint(query + "@" + topic, dir, Files.readString(idFile, StandardCharsets.UTF_8).trim(), fresh);
+            return new Checkpoint(query + "@" + topic, dir, Files.readString(idFile, StandardCharsets.UTF_8).trim(),
+                    fresh);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use checkpoint directory " + dir, e);
         }

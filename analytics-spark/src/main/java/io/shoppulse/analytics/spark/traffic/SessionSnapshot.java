@@ -87,5 +87,4 @@ public class SessionSnapshot implements Serializable {
         this.purchased = purchased;
     }
 
-
 }

@@ -229,5 +229,4 @@ public class SessionState implements Serializable {
         this.emitted = emitted;
     }
 
-
 }

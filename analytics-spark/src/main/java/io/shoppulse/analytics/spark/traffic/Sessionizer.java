@@ -107,7 +107,8 @@ public class Sessionizer implements FlatMapGroupsWithStateFunction<String, Traff
         s.setStartedAt(e.getOccurredAt());
         s.setLastEventAt(e.getOccurredAt());
         s.setChannel(channel(e));
-        s.setDevice(e.getDeviceClass() == null || e.getDeviceClass().isBlank() ? "unknown"
+        s.setDevice(e.getDeviceClass() == null || e.getDeviceClass().isBlank()
+                ? "unknown"
                 : e.getDeviceClass().toLowerCase());
         return s;
     }

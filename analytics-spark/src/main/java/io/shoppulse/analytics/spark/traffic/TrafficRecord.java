@@ -313,5 +313,4 @@ public class TrafficRecord implements Serializable {
         this.kafkaOffset = kafkaOffset;
     }
 
-
 }

@@ -245,7 +245,8 @@ public final class TrafficSink {
                 copy.row(s.getTenantId(), s.getSessionId(), s.getVisitorId(), s.getStartedAt().toInstant());
             }
         }
-        copy.into(c, "tmp_session_visitors", "tenant_id uuid, session_id text, visitor_id text, started_at timestamptz");
+        copy.into(c, "tmp_session_visitors",
+                "tenant_id uuid, session_id text, visitor_id text, started_at timestamptz");
         Copy newUsers = new Copy();
         try (Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("INSERT INTO visitors (tenant_id, visitor_id, first_session_id, "
@@ -376,7 +377,8 @@ public final class TrafficSink {
         copy.into(c, "tmp_products", "tenant_id uuid, bucket timestamptz, item_id text, views bigint, "
                 + "add_to_carts bigint, purchases bigint");
         Rollups.add(c, "tmp_products", List.of(new Target("product_minute", "minute"),
-                new Target("product_hour", "hour")), List.of("item_id"), List.of("views", "add_to_carts",
+                new Target("product_hour", "hour")), List.of("item_id"),
+                List.of("views", "add_to_carts",
                         "purchases"));
         try (PreparedStatement upsert = c.prepareStatement("INSERT INTO products (tenant_id, item_id, name, brand, "
                 + "category, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, item_id) DO UPDATE SET "
