@@ -220,12 +220,17 @@ class TrafficJobTest {
         StreamingQuery query = TrafficJob.start(SparkTestSupport.spark(config), config, false);
         try {
             SparkTestSupport.send(config, config.topics().events(), List.of(
-                    // c1 buys, c2 leaves a cart of two socks behind: 1 of 2 sessions converted (0.5).
+                    // c1 buys, c2 leaves a cart of two socks behind, c4 empties its cart: 1 of 3 sessions converted.
                     event(t, "add_to_cart", "2026-03-20T14:05:00Z", "c1", "w1").item("SKU-1", "Cap", "B", "Hats",
                             "9.00", 1).value("9.00", "EUR").record(),
                     event(t, "purchase", "2026-03-20T14:08:00Z", "c1", "w1").value("9.00", "EUR").record(),
                     event(t, "add_to_cart", "2026-03-20T14:10:00Z", "c2", "w2").user("cust-7").item("SKU-2",
                             "Socks", "B", "Apparel", "4.50", 2).value("9.00", "EUR").record(),
+                    // c4 empties its cart again: not an abandoned cart.
+                    event(t, "add_to_cart", "2026-03-20T14:11:00Z", "c4", "w4").item("SKU-3", "Hat", "B", "Hats",
+                            "20.00", 1).value("20.00", "EUR").record(),
+                    event(t, "remove_from_cart", "2026-03-20T14:12:00Z", "c4", "w4").item("SKU-3", "Hat", "B",
+                            "Hats", "20.00", 1).value("20.00", "EUR").record(),
                     // Later traffic moves the watermark past 15:00 + lateness + session gap: the hour closes and
                     // both sessions time out.
                     event(t, "page_view", "2026-03-20T15:45:00Z", "c3", "w3").page("/").record()));
@@ -246,12 +251,12 @@ class TrafficJobTest {
         assertThat(cart.get("user_id").asText()).isEqualTo("cust-7");
         assertThat(cart.get("cart_value").asText()).isEqualTo("9.0000");
         assertThat(cart.get("cart_items").toString()).isEqualTo("[\"SKU-2\"]");
-        // z = (0.5 - 0.05) / sample sd of the baseline rates, worked out here on its own.
+        // z = (1/3 - 0.05) / sample sd of the baseline rates, worked out here on its own.
         double mean = 0.05;
         double sd = Math.sqrt((4 * 0.01 * 0.01) / 6);
         com.fasterxml.jackson.databind.JsonNode conversion = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree((String) alerts.get(1).get("details"));
-        assertThat(conversion.get("z").asDouble()).isCloseTo((0.5 - mean) / sd,
+        assertThat(conversion.get("z").asDouble()).isCloseTo((1.0 / 3 - mean) / sd,
                 org.assertj.core.api.Assertions.within(0.001));
         assertThat(alerts.get(1).get("alert_id")).isEqualTo("conversion_anomaly:2026-03-20T14:00:00Z");
         assertThat(SparkTestSupport.readAll(config, config.topics().alerts())).hasSize(2);

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
@@ -67,6 +68,11 @@ public final class OrderEvents {
                 .when(col("e.event_id").isNull(), lit("event_id is missing"))
                 .when(col("e.type").isNull(), lit("type is missing"))
                 .when(counted.and(at.isNull()), lit("the event's business time is missing or not a time"))
+                // A time far ahead of the record's arrival would carry the shared watermark with it and make every
+                // tenant's events late: such a record is refused instead.
+                .when(counted.and(col("kafka_time").isNotNull())
+                        .and(at.gt(col("kafka_time").plus(expr("INTERVAL 5 MINUTES")))),
+                        lit("the event's business time is more than 5 minutes after it reached Kafka"))
                 .when(counted.and(col("e.order.currency").isNull()), lit("order.currency is missing"))
                 .when(col("e.type").equalTo("order.refunded").and(col("e.refund.amount").isNull()),
                         lit("refund.amount is missing"));

@@ -210,15 +210,25 @@ public class Sessionizer implements FlatMapGroupsWithStateFunction<String, Traff
             }
             if ("remove_from_cart".equals(type)) {
                 s.getCartItems().remove(item.getItemId());
+                if (item.getPrice() != null && s.getCartValue() != null && e.getCurrency() != null
+                        && e.getCurrency().equals(s.getCartCurrency())) {
+                    int quantity = item.getQuantity() == null ? 1 : item.getQuantity();
+                    BigDecimal left = s.getCartValue().subtract(item.getPrice().multiply(BigDecimal.valueOf(
+                            quantity)));
+                    s.setCartValue(left.signum() < 0 ? BigDecimal.ZERO : left);
+                }
             }
         }
     }
 
-    /** The session ended: its final snapshot, and the cart-abandonment alert if it had a cart and no purchase. */
+    /**
+     * The session ended: its final snapshot, and the cart-abandonment alert if it still had products in the cart and
+     * no purchase.
+     */
     private void end(SessionState s, List<TrafficRecord> out) {
         out.add(snapshot(s, true));
-        if (batch || !s.isAddedToCart() || s.isPurchased()) {
-            return; // history raises no alerts
+        if (batch || s.getCartItems().isEmpty() || s.isPurchased()) {
+            return; // history raises no alerts; an emptied cart was not abandoned
         }
         TrafficRecord alert = base("alert", s);
         alert.setAlertId("cart_abandoned:" + s.getSessionId() + ":" + s.getStartedAt().toInstant());
