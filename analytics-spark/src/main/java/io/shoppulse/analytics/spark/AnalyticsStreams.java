@@ -11,8 +11,10 @@ import io.shoppulse.analytics.spark.traffic.TrafficJob;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.apache.spark.util.ShutdownHookManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.runtime.BoxedUnit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,6 +36,7 @@ public final class AnalyticsStreams {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnalyticsStreams.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static volatile boolean stopping;
 
     private AnalyticsStreams() {
     }
@@ -48,7 +51,10 @@ public final class AnalyticsStreams {
                 config.master(), config.trigger(), config.lateness());
         ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor();
         status.scheduleAtFixedRate(() -> writeStatus(config.statusFile(), queries), 0, 2, TimeUnit.SECONDS);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // Stop the queries before Spark stops its context (Spark's own hook has priority 50; higher runs first), so a
+        // SIGTERM ends each query cleanly instead of failing its running tasks.
+        ShutdownHookManager.addShutdownHook(100, () -> {
+            stopping = true;
             for (StreamingQuery q : queries) {
                 try {
                     q.stop();
@@ -56,14 +62,17 @@ public final class AnalyticsStreams {
                     LOG.warn("stopping {}: {}", q.name(), e.getMessage());
                 }
             }
-        }));
+            return BoxedUnit.UNIT;
+        });
         try {
             spark.streams().awaitAnyTermination();
         } catch (Exception e) {
             LOG.error("a streaming query failed; stopping so that the supervisor restarts the application", e);
         }
         writeStatus(config.statusFile(), queries);
-        System.exit(1);
+        if (!stopping) {
+            System.exit(1);
+        }
     }
 
     /** {"updated_at", "healthy", "queries": [{name, active, batch_id, input_rows, input_rows_per_s, ...}]}. */

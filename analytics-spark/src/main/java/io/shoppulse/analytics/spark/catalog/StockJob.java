@@ -1,11 +1,8 @@
 package io.shoppulse.analytics.spark.catalog;
 
 import io.shoppulse.analytics.spark.config.JobConfig;
-import io.shoppulse.analytics.spark.sink.Alerts;
-import io.shoppulse.analytics.spark.sink.ExactlyOnce;
-import io.shoppulse.analytics.spark.sink.Postgres;
+import io.shoppulse.analytics.spark.stream.ExactlyOnceQuery;
 import io.shoppulse.analytics.spark.stream.Streams;
-import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -14,8 +11,6 @@ import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -36,7 +31,6 @@ import static org.apache.spark.sql.functions.when;
 public final class StockJob {
 
     public static final String QUERY = "stock";
-    private static final Logger LOG = LoggerFactory.getLogger(StockJob.class);
     private static final String UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
     /** The product's fields analytics uses; the catalog sends its full state (services/catalog model.Product). */
@@ -65,29 +59,18 @@ public final class StockJob {
                 .withWatermark("occurred_at", config.latenessSpark())
                 // The outbox relay delivers at least once: a redelivered event has the same id.
                 .dropDuplicatesWithinWatermark("tenant_id", "event_id");
-        Postgres db = new Postgres(config);
-        String bootstrap = config.kafkaBootstrap();
-        String alertsTopic = config.topics().alerts();
-        String checkpointId = checkpoint.id();
-        String recordName = checkpoint.name();
-        VoidFunction2<Dataset<Row>, Long> sink = (batch, batchId) -> {
-            StockSink writer = new StockSink(batch.collectAsList());
-            boolean applied = ExactlyOnce.apply(db, recordName, checkpointId, batchId, c -> {
-            }, c -> {
+        return ExactlyOnceQuery.start(changes, OutputMode.Append(), QUERY, config, checkpoint, availableNow, rows -> {
+            StockSink writer = new StockSink(rows);
+            return c -> {
                 StockSink.Result r = writer.write(c);
-                if (r.changes() > 0 || r.deadLetters() > 0) {
-                    LOG.info("stock batch {}: {} stock changes, {} levels moved, {} products, {} alerts, {} dead "
-                            + "letters", batchId, r.changes(), r.levels(), r.products(), r.alerts(),
-                            r.deadLetters());
-                }
-            });
-            if (applied) {
-                Alerts.publishAfterCommit(db, bootstrap, alertsTopic);
-            }
-        };
-        return changes.writeStream().queryName(QUERY).outputMode(OutputMode.Append())
-                .option("checkpointLocation", checkpoint.dir().toString())
-                .trigger(Streams.trigger(config, availableNow)).foreachBatch(sink).start();
+                return r.changes() == 0 && r.deadLetters() == 0
+                        ? null
+                        : String.format(
+                                "%d stock changes, %d levels moved, %d products, %d alerts, %d dead letters",
+                                r.changes(),
+                                r.levels(), r.products(), r.alerts(), r.deadLetters());
+            };
+        });
     }
 
     /** Kafka records to one row per catalog event; an unreadable one carries a problem and its Kafka coordinates. */

@@ -1,11 +1,8 @@
 package io.shoppulse.analytics.spark.intake;
 
 import io.shoppulse.analytics.spark.config.JobConfig;
-import io.shoppulse.analytics.spark.sink.Alerts;
-import io.shoppulse.analytics.spark.sink.ExactlyOnce;
-import io.shoppulse.analytics.spark.sink.Postgres;
+import io.shoppulse.analytics.spark.stream.ExactlyOnceQuery;
 import io.shoppulse.analytics.spark.stream.Streams;
-import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -14,10 +11,10 @@ import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Map;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.concurrent.TimeoutException;
 
 import static org.apache.spark.sql.functions.coalesce;
@@ -38,7 +35,6 @@ import static org.apache.spark.sql.functions.when;
 public final class IntakeErrorsJob {
 
     public static final String QUERY = "intake-errors";
-    private static final Logger LOG = LoggerFactory.getLogger(IntakeErrorsJob.class);
     private static final String UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
     static final StructType ERROR = new StructType().add("field", DataTypes.StringType)
@@ -61,28 +57,25 @@ public final class IntakeErrorsJob {
                 // One refused event is one (request's receive time, position in the request) of a source: a record
                 // written twice counts once, while a client's retry of the request is a refusal of its own.
                 .dropDuplicatesWithinWatermark("tenant_id", "source_id", "received_at", "index");
-        Postgres db = new Postgres(config);
-        String bootstrap = config.kafkaBootstrap();
-        String alertsTopic = config.topics().alerts();
-        String checkpointId = checkpoint.id();
-        String recordName = checkpoint.name();
-        VoidFunction2<Dataset<Row>, Long> sink = (batch, batchId) -> {
-            IntakeErrorsSink writer = new IntakeErrorsSink(batch.collectAsList());
-            boolean applied = ExactlyOnce.apply(db, recordName, checkpointId, batchId, writer::preparePartitions,
-                    c -> {
+        return ExactlyOnceQuery.start(refusals, OutputMode.Append(), QUERY, config, checkpoint, availableNow,
+                rows -> new ExactlyOnceQuery.Batch() {
+                    private final IntakeErrorsSink writer = new IntakeErrorsSink(rows);
+
+                    @Override
+                    public void prepare(Connection c) throws SQLException {
+                        writer.preparePartitions(c);
+                    }
+
+                    @Override
+                    public String write(Connection c) throws SQLException {
                         IntakeErrorsSink.Result r = writer.write(c);
-                        if (r.refusals() > 0 || r.deadLetters() > 0) {
-                            LOG.info("intake-errors batch {}: {} refusals, {} alerts, {} dead letters", batchId,
-                                    r.refusals(), r.alerts(), r.deadLetters());
-                        }
-                    });
-            if (applied) {
-                Alerts.publishAfterCommit(db, bootstrap, alertsTopic);
-            }
-        };
-        return refusals.writeStream().queryName(QUERY).outputMode(OutputMode.Append())
-                .option("checkpointLocation", checkpoint.dir().toString())
-                .trigger(Streams.trigger(config, availableNow)).foreachBatch(sink).start();
+                        return r.refusals() == 0 && r.deadLetters() == 0
+                                ? null
+                                : String.format(
+                                        "%d refusals, %d alerts, %d dead letters", r.refusals(), r.alerts(),
+                                        r.deadLetters());
+                    }
+                });
     }
 
     /** Kafka records to one row per refused event; an unreadable one carries a problem and its Kafka coordinates. */

@@ -1,20 +1,16 @@
 package io.shoppulse.analytics.spark.sales;
 
 import io.shoppulse.analytics.spark.config.JobConfig;
-import io.shoppulse.analytics.spark.sink.Alerts;
-import io.shoppulse.analytics.spark.sink.ExactlyOnce;
-import io.shoppulse.analytics.spark.sink.Postgres;
+import io.shoppulse.analytics.spark.stream.ExactlyOnceQuery;
 import io.shoppulse.analytics.spark.stream.Streams;
-import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.util.List;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -25,7 +21,6 @@ import java.util.concurrent.TimeoutException;
 public final class SalesJob {
 
     public static final String QUERY = "sales";
-    private static final Logger LOG = LoggerFactory.getLogger(SalesJob.class);
 
     private SalesJob() {
     }
@@ -36,28 +31,22 @@ public final class SalesJob {
         Dataset<Row> events = OrderEvents
                 .fromKafka(Streams.kafka(spark, config, config.topics().orders(), QUERY, checkpoint))
                 .withWatermark("at", config.latenessSpark()).dropDuplicatesWithinWatermark("dedup_key");
-        Postgres db = new Postgres(config);
-        String bootstrap = config.kafkaBootstrap();
-        String alertsTopic = config.topics().alerts();
-        String checkpointId = checkpoint.id();
-        String recordName = checkpoint.name();
         SalesSink writer = new SalesSink(config.lateness(), config.anomalyZ(), false);
-        VoidFunction2<Dataset<Row>, Long> sink = (batch, batchId) -> {
-            List<Row> rows = batch.collectAsList();
-            boolean applied = ExactlyOnce.apply(db, recordName, checkpointId, batchId,
-                    c -> writer.preparePartitions(c, rows), c -> {
+        return ExactlyOnceQuery.start(events, OutputMode.Append(), QUERY, config, checkpoint, availableNow,
+                rows -> new ExactlyOnceQuery.Batch() {
+                    @Override
+                    public void prepare(Connection c) throws SQLException {
+                        writer.preparePartitions(c, rows);
+                    }
+
+                    @Override
+                    public String write(Connection c) throws SQLException {
                         int counted = writer.write(c, rows);
-                        if (!rows.isEmpty()) {
-                            LOG.info("sales batch {}: {} order events, {} dead letters", batchId, counted,
-                                    rows.size() - counted);
-                        }
-                    });
-            if (applied) {
-                Alerts.publishAfterCommit(db, bootstrap, alertsTopic);
-            }
-        };
-        return events.writeStream().queryName(QUERY).outputMode(OutputMode.Append())
-                .option("checkpointLocation", checkpoint.dir().toString())
-                .trigger(Streams.trigger(config, availableNow)).foreachBatch(sink).start();
+                        return rows.isEmpty()
+                                ? null
+                                : String.format("%d order events, %d dead letters", counted,
+                                        rows.size() - counted);
+                    }
+                });
     }
 }

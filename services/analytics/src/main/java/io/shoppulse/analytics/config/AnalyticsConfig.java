@@ -52,6 +52,13 @@ public interface AnalyticsConfig {
         @WithDefault("60")
         int recentMinutes();
 
+        /**
+         * A closed minute is served from Spark's rows once they reach the live counts, or once the minute has been
+         * closed this long (Spark is done with it by then); differences are compared and reported at that point.
+         */
+        @WithDefault("2m")
+        Duration handOverAfter();
+
         /** How often closed minutes are compared with Spark's rows. */
         @WithDefault("10s")
         Duration reconcileEvery();

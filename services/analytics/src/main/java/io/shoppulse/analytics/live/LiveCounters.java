@@ -67,12 +67,19 @@ public final class LiveCounters {
     private final Duration sessionWindow;
     private final int rateSeconds;
     private final int recentMinutes;
+    private final Duration handOverAfter;
     private final Instant startedAt;
     private final Map<UUID, TenantState> tenants = new ConcurrentHashMap<>();
     private final Map<String, Boolean> recentIds;
 
+    /**
+     * @param handOverAfter how long after a minute closes Spark's rows replace its live counts even when they are
+     *        below them (Spark had records the live lane never saw, or counted some late ones); before that, Spark's
+     *        rows replace the live counts only once they reach them, so a minute Spark is still counting never dips
+     */
     public LiveCounters(Clock clock, Duration grace, Duration sessionWindow, Duration rateWindow, int recentMinutes,
-            int dedupCapacity) {
+            int dedupCapacity, Duration handOverAfter) {
+        this.handOverAfter = handOverAfter;
         this.clock = clock;
         this.grace = grace;
         this.sessionWindow = sessionWindow;
@@ -261,12 +268,23 @@ public final class LiveCounters {
                 SparkMinute figures = new SparkMinute(Objects.requireNonNullElse(s.events(), 0L),
                         Objects.requireNonNullElse(s.orders(), 0L),
                         s.netRevenue() == null ? Map.of() : Map.copyOf(s.netRevenue()));
+                // Spark's row of a minute it is still counting is partial: it takes over once it has at least what
+                // the live lane counted, or once the minute has been closed long enough for Spark to be done.
+                boolean settled = !m.plus(1, ChronoUnit.MINUTES).plus(handOverAfter).isAfter(now);
+                boolean caughtUp = figures.events() >= minute.events && figures.orders() >= minute.orders;
+                if (!caughtUp && !settled) {
+                    continue;
+                }
                 minute.spark = figures;
                 if (m.isBefore(startedAt) && !minute.hasEvents() && !minute.hasSales()) {
                     continue; // the minute passed before the lane started: nothing to compare
                 }
                 Difference comparison = new Difference(tenant, m, minute.events, figures.events(), minute.orders,
                         figures.orders(), Map.copyOf(minute.revenue), figures.netRevenue());
+                boolean differs = comparison.events() || comparison.orders() || comparison.revenue();
+                if (differs && !settled) {
+                    continue; // compared once Spark is done with the minute, so a difference is reported once
+                }
                 if (!comparison.equals(minute.lastCompared)) {
                     minute.lastCompared = comparison;
                     listener.reconciled(comparison,

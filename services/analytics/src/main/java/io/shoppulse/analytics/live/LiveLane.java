@@ -40,7 +40,8 @@ public class LiveLane {
         this.config = config.live();
         this.registry = registry;
         this.counters = new LiveCounters(Clock.systemUTC(), this.config.grace(), this.config.activeSessionWindow(),
-                this.config.rateWindow(), this.config.recentMinutes(), this.config.dedupCapacity());
+                this.config.rateWindow(), this.config.recentMinutes(), this.config.dedupCapacity(),
+                this.config.handOverAfter());
         this.lag = Timer.builder("shoppulse.analytics.live.lag")
                 .description("How far the live lane runs behind: its clock minus the record's occurred_at")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))

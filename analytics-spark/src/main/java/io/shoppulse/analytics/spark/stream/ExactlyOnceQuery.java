@@ -1,0 +1,64 @@
+package io.shoppulse.analytics.spark.stream;
+
+import io.shoppulse.analytics.spark.config.JobConfig;
+import io.shoppulse.analytics.spark.sink.Alerts;
+import io.shoppulse.analytics.spark.sink.ExactlyOnce;
+import io.shoppulse.analytics.spark.sink.Postgres;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.streaming.OutputMode;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * How every analytics query writes: each micro-batch is collected, applied by {@link ExactlyOnce} in one PostgreSQL
+ * transaction with its batch record, and the alerts it raised are sent after the commit.
+ */
+public final class ExactlyOnceQuery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceQuery.class);
+
+    private ExactlyOnceQuery() {
+    }
+
+    /** One micro-batch's work: partitions first (committed on their own), then the writes. */
+    public interface Batch {
+        default void prepare(Connection c) throws SQLException {
+        }
+
+        /** Writes the batch; answers a line for the log, or null when there was nothing to say. */
+        String write(Connection c) throws SQLException;
+    }
+
+    public static <T> StreamingQuery start(Dataset<T> stream, OutputMode mode, String query, JobConfig config,
+            Streams.Checkpoint checkpoint, boolean availableNow, Function<List<T>, Batch> batches)
+            throws TimeoutException {
+        Postgres db = new Postgres(config);
+        String bootstrap = config.kafkaBootstrap();
+        String alertsTopic = config.topics().alerts();
+        String checkpointId = checkpoint.id();
+        String recordName = checkpoint.name();
+        VoidFunction2<Dataset<T>, Long> sink = (batch, batchId) -> {
+            Batch work = batches.apply(batch.collectAsList());
+            boolean applied = ExactlyOnce.apply(db, recordName, checkpointId, batchId, work::prepare, c -> {
+                String summary = work.write(c);
+                if (summary != null) {
+                    LOG.info("{} batch {}: {}", query, batchId, summary);
+                }
+            });
+            if (applied) {
+                Alerts.publishAfterCommit(db, bootstrap, alertsTopic);
+            }
+        };
+        return stream.writeStream().queryName(query).outputMode(mode)
+                .option("checkpointLocation", checkpoint.dir().toString())
+                .trigger(Streams.trigger(config, availableNow)).foreachBatch(sink).start();
+    }
+}
