@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the sessionizer keeps per (tenant, session): the session as it stands, the event ids it has counted (its
- * deduplication), the products viewed (for viewed-together pairs), the cart, and the snapshot it last emitted (so
+ * What the sessionizer keeps per (tenant, session): the session as it stands, the 64-bit fingerprints of the event ids it
+ * has counted (its deduplication), the products viewed (for viewed-together pairs), the cart, and the snapshot it last emitted (so
  * the sink can count each change as "now minus before").
  */
 public class SessionState implements Serializable {
@@ -30,7 +30,7 @@ public class SessionState implements Serializable {
     private boolean addedToCart;
     private boolean beganCheckout;
     private boolean purchased;
-    private List<String> eventIds = new ArrayList<>();
+    private List<Long> eventIds = new ArrayList<>();
     private List<String> viewedItems = new ArrayList<>();
     private List<String> cartItems = new ArrayList<>();
     private BigDecimal cartValue;
@@ -181,11 +181,11 @@ public class SessionState implements Serializable {
         this.purchased = purchased;
     }
 
-    public List<String> getEventIds() {
+    public List<Long> getEventIds() {
         return eventIds;
     }
 
-    public void setEventIds(List<String> eventIds) {
+    public void setEventIds(List<Long> eventIds) {
         this.eventIds = eventIds;
     }
 

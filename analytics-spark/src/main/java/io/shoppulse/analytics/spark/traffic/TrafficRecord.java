@@ -6,8 +6,11 @@ import java.sql.Timestamp;
 /**
  * One output row of the sessionizer; {@code kind} says which fields matter:
  * <ul>
- * <li>{@code event}: a newly counted event (type, time, visitor, the session's channel and device);</li>
- * <li>{@code item}: a product of a counted view_item, add_to_cart or purchase event;</li>
+ * <li>{@code event}: the session's newly counted events of one minute ({@code occurredAt}) under one channel and
+ * device: {@code events}, {@code pageViews}, {@code productViews}, {@code addToCarts}, {@code checkouts},
+ * {@code purchases};</li>
+ * <li>{@code item}: one product's newly counted view_item, add_to_cart and purchase events of one minute
+ * ({@code productViews}, {@code addToCarts}, {@code purchases});</li>
  * <li>{@code session}: a session changed: its snapshot now, and {@code before} as last reported (null when new);</li>
  * <li>{@code pair}: two products first viewed together in a session ({@code itemId} &lt; {@code otherItemId});</li>
  * <li>{@code alert}: a cart abandoned ({@code alertId}, {@code details} as JSON);</li>
@@ -34,6 +37,10 @@ public class TrafficRecord implements Serializable {
     private String landingPage;
     private String exitPage;
     private int pageViews;
+    private int productViews;
+    private int addToCarts;
+    private int checkouts;
+    private int purchases;
     private int events;
     private boolean viewedProduct;
     private boolean addedToCart;
@@ -191,6 +198,38 @@ public class TrafficRecord implements Serializable {
 
     public void setExitPage(String exitPage) {
         this.exitPage = exitPage;
+    }
+
+    public int getProductViews() {
+        return productViews;
+    }
+
+    public void setProductViews(int productViews) {
+        this.productViews = productViews;
+    }
+
+    public int getAddToCarts() {
+        return addToCarts;
+    }
+
+    public void setAddToCarts(int addToCarts) {
+        this.addToCarts = addToCarts;
+    }
+
+    public int getCheckouts() {
+        return checkouts;
+    }
+
+    public void setCheckouts(int checkouts) {
+        this.checkouts = checkouts;
+    }
+
+    public int getPurchases() {
+        return purchases;
+    }
+
+    public void setPurchases(int purchases) {
+        this.purchases = purchases;
     }
 
     public int getPageViews() {

@@ -128,7 +128,9 @@ public final class TrafficSink {
                     if (inRange(r.getOccurredAt())) {
                         long[] counts = items.computeIfAbsent(new ItemKey(uuid(r), minute(r.getOccurredAt()),
                                 r.getItemId()), k -> new long[3]);
-                        counts["view_item".equals(r.getType()) ? 0 : "add_to_cart".equals(r.getType()) ? 1 : 2]++;
+                        counts[0] += r.getProductViews();
+                        counts[1] += r.getAddToCarts();
+                        counts[2] += r.getPurchases();
                         productInfo.put(r.getTenantId() + "\u0000" + r.getItemId(), r);
                     }
                 }
@@ -147,19 +149,17 @@ public final class TrafficSink {
 
         Set<String> newSessions = visitors(c, sessions);
         Map<SliceKey, long[]> traffic = new HashMap<>();
+        int counted = 0;
         for (TrafficRecord e : events) {
             long[] d = traffic.computeIfAbsent(new SliceKey(uuid(e), minute(e.getOccurredAt()), e.getChannel(),
                     e.getDevice()), k -> new long[TRAFFIC_SUMS.size()]);
-            switch (e.getType()) {
-                case "page_view" -> d[9]++;
-                case "view_item" -> d[10]++;
-                case "add_to_cart" -> d[11]++;
-                case "begin_checkout" -> d[12]++;
-                case "purchase" -> d[13]++;
-                default -> {
-                }
-            }
-            d[14]++;
+            d[9] += e.getPageViews();
+            d[10] += e.getProductViews();
+            d[11] += e.getAddToCarts();
+            d[12] += e.getCheckouts();
+            d[13] += e.getPurchases();
+            d[14] += e.getEvents();
+            counted += e.getEvents();
         }
         Map<SessionKey, TrafficRecord> sessionRows = new LinkedHashMap<>();
         for (TrafficRecord s : sessions) {
@@ -188,7 +188,7 @@ public final class TrafficSink {
         }
         int raised = Alerts.store(c, alerts);
         writeDead(c, dead);
-        return new Result(events.size(), sessionRows.size(), raised, dead.size());
+        return new Result(counted, sessionRows.size(), raised, dead.size());
     }
 
     /** The conversion rate of each hour that closed with this batch against the same hour of the days before. */
