@@ -106,6 +106,11 @@ bench_main() {
   steps=$(tr ',' '\n' <<<"$BENCH_RATES" | grep -c .)
   planned=$((BENCH_WARMUP_S + steps * (BENCH_SETTLE_S + BENCH_STEP_S) + BENCH_PROBE_TIMEOUT_S + 30))
   info "Freshness: rates $BENCH_RATES events/s, ${BENCH_STEP_S}s each; at most ${planned}s"
+  # The traffic query's checkpoint: the newest of its state versions (traffic, traffic-v2, ...).
+  local checkpoints traffic_checkpoint
+  checkpoints=${SHOPPULSE_SPARK_CHECKPOINTS:-$SPARK_DIR/checkpoints}
+  traffic_checkpoint=$(find "$checkpoints" -maxdepth 1 -type d -name 'traffic*' -printf '%T@ %p\n' | sort -rn | head -n 1 | cut -d' ' -f2-)
+  [[ -n "$traffic_checkpoint" ]] || die "no checkpoint of the traffic query under $checkpoints"
   # The tool stops itself; `timeout` is the last resort, past its own watchdog.
   timeout --kill-after=10 $((planned + 120)) java -Xms256m -Xmx1g -cp "$KAFKA_HOME/libs/*:$pg_jar" \
     -Dlog4j2.configurationFile="$SP_ROOT/infra/kafka/log4j2-tools.properties" \
@@ -113,7 +118,7 @@ bench_main() {
     --collector "$(service_url collector)" --analytics "$(service_url analytics)" --keycloak "$(keycloak_url)" \
     --realm "$SHOPPULSE_KEYCLOAK_REALM" --bootstrap "$(kafka_bootstrap)" \
     --jdbc "jdbc:postgresql://$SHOPPULSE_PG_HOST:$SHOPPULSE_PG_PORT/$SHOPPULSE_PG_DATABASE?ApplicationName=bench-freshness" \
-    --checkpoint "${SHOPPULSE_SPARK_CHECKPOINTS:-$SPARK_DIR/checkpoints}/traffic" --status "$SPARK_STATUS" \
+    --checkpoint "$traffic_checkpoint" --status "$SPARK_STATUS" \
     --run-dir "$SP_RUN" --load-key-env BENCH_LOAD_KEY --probe-key-env BENCH_PROBE_KEY \
     --probe-tenant "$SHOPPULSE_BENCH_PROBE_TENANT_ID" --probe-user bench-probe \
     --probe-password-env SHOPPULSE_PASSWORD_BENCH_PROBE --db-password-env SHOPPULSE_DB_PASSWORD_ANALYTICS \

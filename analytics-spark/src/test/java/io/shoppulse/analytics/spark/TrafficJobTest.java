@@ -185,7 +185,8 @@ class TrafficJobTest {
         assertThat(before).containsEntry("sessions", 1L).containsEntry("events", 2L);
 
         // The crash: PostgreSQL committed the batch, Spark's commit log never recorded it. Spark runs it again.
-        File commits = config.checkpoints().resolve(TrafficJob.QUERY).resolve("commits").toFile();
+        File commits = config.checkpoints().resolve(TrafficJob.QUERY + "-v" + TrafficJob.STATE_VERSION)
+                .resolve("commits").toFile();
         File last = Arrays.stream(commits.listFiles((d, n) -> n.matches("\\d+")))
                 .max(Comparator.comparingLong(f -> Long.parseLong(f.getName()))).orElseThrow();
         assertThat(last.delete()).isTrue();

@@ -45,7 +45,17 @@ public final class Streams {
      * recompute.
      */
     public static Checkpoint checkpoint(JobConfig config, String query, String topic) {
-        Path dir = config.checkpoints().resolve(query).toAbsolutePath();
+        return checkpoint(config, query, 1, topic);
+    }
+
+    /**
+     * The checkpoint of a query whose state layout has changed {@code stateVersion - 1} times: a new layout cannot
+     * read an old checkpoint's state, so each version has a directory of its own ({@code <query>-v<N>} from version
+     * 2), and a query moving to a new version starts on a new checkpoint (see above).
+     */
+    public static Checkpoint checkpoint(JobConfig config, String query, int stateVersion, String topic) {
+        Path dir = config.checkpoints().resolve(stateVersion == 1 ? query : query + "-v" + stateVersion)
+                .toAbsolutePath();
         Path idFile = dir.resolve("shoppulse-checkpoint-id");
         try {
             Files.createDirectories(dir);

@@ -27,13 +27,19 @@ import java.util.concurrent.TimeoutException;
 public final class TrafficJob {
 
     public static final String QUERY = "traffic";
+    /**
+     * The layout of the sessionizer's state and output; raise it with any change to {@link SessionState},
+     * {@link SessionSnapshot} or {@link TrafficRecord} (2: event-id fingerprints, per-minute counts).
+     */
+    public static final int STATE_VERSION = 2;
 
     private TrafficJob() {
     }
 
     public static StreamingQuery start(SparkSession spark, JobConfig config, boolean availableNow)
             throws TimeoutException {
-        Streams.Checkpoint checkpoint = Streams.checkpoint(config, QUERY, config.topics().events());
+        Streams.Checkpoint checkpoint = Streams.checkpoint(config, QUERY, STATE_VERSION,
+                config.topics().events());
         Dataset<TrafficEvent> events = TrafficEvents
                 .fromKafka(Streams.kafka(spark, config, config.topics().events(), QUERY, checkpoint))
                 .withWatermark("occurredAt", config.latenessSpark()).as(Encoders.bean(TrafficEvent.class));
