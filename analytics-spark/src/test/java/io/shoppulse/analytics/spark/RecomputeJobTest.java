@@ -191,6 +191,10 @@ class RecomputeJobTest {
             assertThat(row(config, "SELECT units, revenue, refunded_units FROM product_sales_hour WHERE tenant_id = "
                     + "?::uuid AND bucket = '2025-03-10T12:00:00Z'", t)).containsEntry("units", 1L)
                     .containsEntry("revenue", new BigDecimal("30.0000"));
+            // o2's cancellation on the 10th takes its unit back at the product level.
+            assertThat(row(config, "SELECT cancelled_units, cancelled_amount FROM product_sales_hour WHERE tenant_id "
+                    + "= ?::uuid AND bucket = '2025-03-10T14:00:00Z'", t)).containsEntry("cancelled_units", 1L)
+                    .containsEntry("cancelled_amount", new BigDecimal("20.0000"));
         }
 
         // A fix to the raw data (the cart event was a bot's, say) shows once the day is recomputed.

@@ -95,7 +95,8 @@ class SalesJobTest {
         ObjectNode r2 = order(t, "order.refunded", "o2", "2026-04-01T09:20:00Z", "USD", "US", "50.00", "10.00");
         r2.putObject("refund").put("refund_id", "r2").put("amount", new BigDecimal("10.00"))
                 .put("refunded_at", "2026-04-01T09:45:00Z");
-        ObjectNode c3 = order(t, "order.cancelled", "o3", "2026-04-01T09:30:00Z", "JPY", "JP", "1200", "0");
+        ObjectNode c3 = line(order(t, "order.cancelled", "o3", "2026-04-01T09:30:00Z", "JPY", "JP", "1200", "0"),
+                "sale", "SKU-3", 3, "1200", null);
         ((ObjectNode) c3.get("order")).put("cancelled_at", "2026-04-01T09:50:00Z");
         ObjectNode paid = order(t, "order.paid", "o2", "2026-04-01T09:20:00Z", "USD", "US", "50.00", "0");
         // An order in the next hour closes the 09:00 hour (10:15 - 10 min lateness > 10:00).
@@ -132,6 +133,12 @@ class SalesJobTest {
         assertThat(row(config, "SELECT sum(orders) AS n FROM sales_minute WHERE tenant_id = ?::uuid", t))
                 .containsEntry("n", new BigDecimal(4));
 
+        // The cancellation of o3 takes its three units back at the product level too.
+        assertThat(row(config, "SELECT cancelled_units, cancelled_amount FROM product_sales_hour WHERE tenant_id = "
+                + "?::uuid AND item_id = 'SKU-3'", t)).containsEntry("cancelled_units", 3L)
+                .containsEntry("cancelled_amount", new BigDecimal("1200.0000"));
+        assertThat(row(config, "SELECT sum(cancelled_units) AS n FROM product_sales_hour WHERE tenant_id = ?::uuid",
+                t)).containsEntry("n", new BigDecimal(3));
         assertThat(rows(config, "SELECT item_id, currency, units, revenue, refunded_units, refunded_amount FROM "
                 + "product_sales_hour WHERE tenant_id = ?::uuid AND bucket = '2026-04-01T09:00:00Z' "
                 + "ORDER BY item_id, currency", t)).containsExactly(

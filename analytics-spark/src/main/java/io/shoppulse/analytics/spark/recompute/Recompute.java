@@ -202,7 +202,7 @@ public final class Recompute {
                 + "ON o.tenant_id = k.tenant_id AND o.order_id = k.order_id AND o.placed_at = k.placed_at "
                 + "WHERE r.tenant_id = " + t + " AND r.refunded_at" + String.format(range, "r.refunded_at")
                 + " UNION ALL SELECT jsonb_build_object('event_id', 'cancel:' || o.order_id, 'type', "
-                + "'order.cancelled', 'tenant_id', o.tenant_id, 'order', " + String.format(order, "false")
+                + "'order.cancelled', 'tenant_id', o.tenant_id, 'order', " + String.format(order, "true")
                 + ")::text FROM orders.orders o WHERE o.tenant_id = " + t + " AND o.placed_at < '" + to
                 + "' AND o.cancelled_at" + String.format(range, "o.cancelled_at") + ") order_events";
         return coordinates(spark.read().jdbc(config.jdbcUrl(), sql, props(config)), "orders");

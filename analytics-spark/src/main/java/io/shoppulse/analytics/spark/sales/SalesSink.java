@@ -70,6 +70,8 @@ public final class SalesSink {
         BigDecimal revenue = BigDecimal.ZERO;
         long refundedUnits;
         BigDecimal refunded = BigDecimal.ZERO;
+        long cancelledUnits;
+        BigDecimal cancelled = BigDecimal.ZERO;
     }
 
     public void preparePartitions(Connection c, List<Row> rows) throws SQLException {
@@ -150,9 +152,22 @@ public final class SalesSink {
                     }
                 }
                 case "order.cancelled" -> {
-                    // What refunds had not given back yet is taken back by the cancellation.
+                    // What refunds had not given back yet is taken back by the cancellation: for the order its
+                    // total less the refunds, for each product its sale lines less its refund lines.
                     s.cancellations++;
                     s.cancelled = s.cancelled.add(r.<BigDecimal>getAs("total").subtract(r.getAs("refunded")));
+                    for (Row line : lines) {
+                        boolean sale = "sale".equals(line.getAs("kind"));
+                        if (!sale && !"refund".equals(line.getAs("kind"))) {
+                            continue;
+                        }
+                        ProductSales p = products.computeIfAbsent(new ProductKey(tenant, minute, line.getAs("sku"),
+                                currency), k -> new ProductSales());
+                        int quantity = line.<Integer>getAs("quantity");
+                        // Refund lines carry negative amounts: adding them leaves what was not refunded.
+                        p.cancelledUnits += sale ? quantity : -quantity;
+                        p.cancelled = p.cancelled.add(line.getAs("amount"));
+                    }
                 }
                 default -> throw new IllegalStateException("not a counted type: " + r.getAs("type"));
             }
@@ -190,13 +205,15 @@ public final class SalesSink {
         }
         Copy copy = new Copy();
         products.forEach((k, p) -> copy.row(k.tenant(), k.minute(), k.sku(), k.currency(), p.units,
-                p.revenue.toPlainString(), p.refundedUnits, p.refunded.toPlainString()));
+                p.revenue.toPlainString(), p.refundedUnits, p.refunded.toPlainString(), p.cancelledUnits,
+                p.cancelled.toPlainString()));
         copy.into(c, "tmp_product_sales", "tenant_id uuid, bucket timestamptz, item_id text, currency char(3), "
-                + "units bigint, revenue numeric, refunded_units bigint, refunded_amount numeric");
+                + "units bigint, revenue numeric, refunded_units bigint, refunded_amount numeric, "
+                + "cancelled_units bigint, cancelled_amount numeric");
         Rollups.add(c, "tmp_product_sales", List.of(new Target("product_sales_minute", "minute"),
                 new Target("product_sales_hour", "hour")), List.of("item_id", "currency"),
-                List.of("units",
-                        "revenue", "refunded_units", "refunded_amount"));
+                List.of("units", "revenue", "refunded_units", "refunded_amount", "cancelled_units",
+                        "cancelled_amount"));
     }
 
     private static void writePairs(Connection c, Map<String, Long> pairs) throws SQLException {

@@ -51,7 +51,8 @@ public class RollupRepository {
             long addToCarts, long purchases) {
     }
 
-    public record ProductSalesRow(long units, BigDecimal revenue, long refundedUnits, BigDecimal refundedAmount) {
+    public record ProductSalesRow(long units, BigDecimal revenue, long refundedUnits, BigDecimal refundedAmount,
+            long cancelledUnits, BigDecimal cancelledAmount) {
     }
 
     public Map<Instant, TrafficRow> traffic(Connection c, Grain grain, UUID tenant, Instant from, Instant to,
@@ -163,8 +164,8 @@ public class RollupRepository {
         if (itemIds.isEmpty()) {
             return rows;
         }
-        String sql = "SELECT item_id, currency, sum(units), sum(revenue), sum(refunded_units), sum(refunded_amount)"
-                + " FROM product_sales_hour WHERE tenant_id = ? AND bucket >= ? AND bucket < ? AND item_id = ANY (?)"
+        String sql = "SELECT item_id, currency, sum(units), sum(revenue), sum(refunded_units), sum(refunded_amount),"
+                + " sum(cancelled_units), sum(cancelled_amount) FROM product_sales_hour WHERE tenant_id = ? AND bucket >= ? AND bucket < ? AND item_id = ANY (?)"
                 + " GROUP BY item_id, currency";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = range(ps, tenant, from, to);
@@ -174,7 +175,7 @@ public class RollupRepository {
                 while (rs.next()) {
                     rows.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2).trim(),
                             new ProductSalesRow(rs.getLong(3), rs.getBigDecimal(4), rs.getLong(5),
-                                    rs.getBigDecimal(6)));
+                                    rs.getBigDecimal(6), rs.getLong(7), rs.getBigDecimal(8)));
                 }
             }
         }

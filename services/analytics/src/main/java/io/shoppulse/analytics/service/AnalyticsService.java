@@ -88,8 +88,9 @@ public class AnalyticsService {
                 Map<String, ProductStats.ProductSales> money = new TreeMap<>();
                 sales.getOrDefault(p.itemId(), Map.of()).forEach((cur, s) -> money.put(cur,
                         new ProductStats.ProductSales(s.units(), s.revenue().toPlainString(), s.refundedUnits(),
-                                s.refundedAmount().toPlainString(),
-                                s.revenue().subtract(s.refundedAmount()).toPlainString())));
+                                s.refundedAmount().toPlainString(), s.cancelledUnits(),
+                                s.cancelledAmount().toPlainString(), s.revenue().subtract(s.refundedAmount())
+                                        .subtract(s.cancelledAmount()).toPlainString())));
                 products.add(new ProductStats(p.itemId(), p.name(), p.brand(), p.category(), p.views(),
                         p.addToCarts(), p.purchases(), ratio(p.addToCarts(), p.views()),
                         ratio(p.purchases(), p.addToCarts()), money));

@@ -76,9 +76,10 @@ class KpisTest {
                     BigDecimal.ZERO);
             insert(c, "INSERT INTO product_hour (tenant_id, bucket, item_id, views, add_to_carts, purchases)"
                     + " VALUES (?, ?, ?, 1000000, 4, 1)", demo, hour, item);
+            // Three sold, one returned, one taken back by a cancellation: net 89.97 - 29.99 - 29.99.
             insert(c, "INSERT INTO product_sales_hour (tenant_id, bucket, item_id, currency, units, revenue,"
-                    + " refunded_units, refunded_amount) VALUES (?, ?, ?, 'EUR', 2, 59.98, 1, 29.99)", demo, hour,
-                    item);
+                    + " refunded_units, refunded_amount, cancelled_units, cancelled_amount)"
+                    + " VALUES (?, ?, ?, 'EUR', 3, 89.97, 1, 29.99, 1, 29.99)", demo, hour, item);
             insert(c, "INSERT INTO products (tenant_id, item_id, name, brand, category, updated_at)"
                     + " VALUES (?, ?, 'Test shoe', 'Acme', 'apparel/shoes', now())", demo, item);
             insert(c, "INSERT INTO alerts (tenant_id, alert_id, kind, severity, occurred_at, title, details)"
@@ -169,6 +170,7 @@ class KpisTest {
                 .body("products[0].item_id", equalTo(item)).body("products[0].name", equalTo("Test shoe"))
                 .body("products[0].view_to_cart_rate", equalTo(0.0f))
                 .body("products[0].cart_to_purchase_rate", equalTo(0.25f))
+                .body("products[0].sales.EUR.cancelled_units", equalTo(1))
                 .body("products[0].sales.EUR.net_revenue", equalTo("29.9900"));
         as("demo-admin").queryParam("from", hour.toString()).queryParam("to", hour.plusSeconds(3600).toString())
                 .get("/v1/funnel").then().statusCode(200).body("steps[0].sessions", equalTo(15))
