@@ -207,6 +207,83 @@ class RecomputeJobTest {
     }
 
     @Test
+    void waitsUntilTheStreamsArePastTheDayAndItsSessionsHaveEnded() throws Exception {
+        String t = UUID.randomUUID().toString();
+        LocalDate day = LocalDate.parse("2025-03-12");
+        Recompute.Plan plan = new Recompute.Plan(UUID.fromString(t), day, day);
+        String traffic = "traffic@" + config.topics().events();
+        try (Connection c = SparkTestSupport.db(config); Statement s = c.createStatement()) {
+            s.executeQuery("SELECT ensure_partitions('analytics.sessions', 'day', '2025-03-12', '2025-03-13')")
+                    .close();
+            // The traffic stream has counted up to 00:05 the next day: an event of the 12th may still be on its way.
+            s.executeUpdate("INSERT INTO stream_progress (query_name, newest_time) VALUES ('" + traffic
+                    + "', '2025-03-13T00:05:00Z')");
+            assertThatThrownBy(() -> Recompute.run(SparkTestSupport.spark(config), config, plan))
+                    .hasMessageContaining("has counted up to 2025-03-13T00:05:00Z");
+            // Past the day, but a session of the 12th is still open in the stream (last event 23:59, gap not over).
+            s.executeUpdate("UPDATE stream_progress SET newest_time = '2025-03-13T00:50:00Z' WHERE query_name = '"
+                    + traffic + "'");
+            s.executeUpdate("INSERT INTO sessions (tenant_id, session_id, started_at, last_event_at, visitor_id, "
+                    + "channel, device, page_views, events, viewed_product, added_to_cart, began_checkout, "
+                    + "purchased, new_visitor, ended) VALUES ('" + t + "', 'open', '2025-03-12T23:50:00Z', "
+                    + "'2025-03-13T00:30:00Z', 'v', '(direct)', 'desktop', 1, 2, false, false, false, false, true, "
+                    + "false)");
+            assertThatThrownBy(() -> Recompute.run(SparkTestSupport.spark(config), config, plan))
+                    .hasMessageContaining("1 sessions that started in the range are still open");
+            // Once it has ended, the day is rebuilt (from no raw data: the session is gone with the day's rows).
+            s.executeUpdate("UPDATE stream_progress SET newest_time = '2025-03-13T01:30:00Z' WHERE query_name = '"
+                    + traffic + "'");
+            Recompute.run(SparkTestSupport.spark(config), config, plan);
+            assertThat(row(config, "SELECT count(*) AS n FROM sessions WHERE tenant_id = ?::uuid", t))
+                    .containsEntry("n", 0L);
+        } finally {
+            try (Connection c = SparkTestSupport.db(config); Statement s = c.createStatement()) {
+                s.executeUpdate("DELETE FROM stream_progress WHERE query_name = '" + traffic + "'");
+            }
+        }
+    }
+
+    @Test
+    void waitsForTheCollectorsArchiveToStoreTheDay() throws Exception {
+        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.put("SHOPPULSE_TOPIC_EVENTS", config.topics().events());
+        String group = "recompute-archive-" + UUID.randomUUID();
+        env.put("SHOPPULSE_ARCHIVE_GROUP", group);
+        JobConfig withArchive = JobConfig.from(env);
+        Instant after = Instant.parse("2025-03-11T00:10:00Z");
+        // Partition 0 holds a record Kafka took before the day ended and one after: the archive must be past the
+        // first (offset 1 and on are after the day).
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", config.kafkaBootstrap());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(p,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(config.topics().events(), 0,
+                    after.minusSeconds(3600).toEpochMilli(), "k", "{}")).get();
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(config.topics().events(), 0,
+                    after.plusSeconds(3600).toEpochMilli(), "k", "{}")).get();
+        }
+        var partition = new org.apache.kafka.common.TopicPartition(config.topics().events(), 0);
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers",
+                config.kafkaBootstrap()))) {
+            long base = admin.listOffsets(java.util.Map.of(partition,
+                    org.apache.kafka.clients.admin.OffsetSpec.forTimestamp(after.toEpochMilli()))).all().get()
+                    .get(partition).offset();
+            // The archive has stored everything before the later record, but not that one's predecessor.
+            admin.alterConsumerGroupOffsets(group, java.util.Map.of(partition,
+                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(base - 1))).all().get();
+            assertThatThrownBy(() -> Recompute.requireArchivePast(withArchive, after))
+                    .hasMessageContaining("the collector's archive has stored");
+            admin.alterConsumerGroupOffsets(group, java.util.Map.of(partition,
+                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(base))).all().get();
+            Recompute.requireArchivePast(withArchive, after);
+            admin.deleteConsumerGroups(java.util.List.of(group)).all().get();
+            // A group that never consumed (only imported history) has nothing to wait for.
+            Recompute.requireArchivePast(withArchive, after);
+        }
+    }
+
+    @Test
     void refusesDaysTheStreamsStillCountAndBadArguments() {
         Clock now = Clock.fixed(Instant.parse("2025-03-11T00:30:00Z"), ZoneOffset.UTC);
         String t = UUID.randomUUID().toString();

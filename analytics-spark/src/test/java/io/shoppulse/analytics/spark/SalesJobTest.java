@@ -110,6 +110,15 @@ class SalesJobTest {
         future.putObject("refund").put("refund_id", "r9").put("amount", new BigDecimal("10.00"))
                 .put("refunded_at", "2031-01-01T00:00:00Z");
         records.add(rec(future));
+        // Records the sink could not count must not stop the query: a line without its quantity, a tenant that is no
+        // UUID, a currency that is no ISO code. Each is a dead letter.
+        ObjectNode noQuantity = line(order(t, "order.placed", "o8", "2026-04-01T09:25:00Z", "EUR", "DE", "5.00", "0"),
+                "sale", "SKU-8", 1, "5.00", null);
+        ((ObjectNode) noQuantity.get("order").get("lines").get(0)).remove("quantity");
+        records.add(rec(noQuantity));
+        records.add(rec(order("not-a-tenant", "order.placed", "o9", "2026-04-01T09:25:00Z", "EUR", "DE", "5.00",
+                "0")));
+        records.add(rec(order(t, "order.placed", "o10", "2026-04-01T09:25:00Z", "EURO", "DE", "5.00", "0")));
         SparkTestSupport.send(config, config.topics().orders(), records);
 
         SalesJob.start(SparkTestSupport.spark(config), config, true).awaitTermination();
@@ -159,7 +168,9 @@ class SalesJobTest {
         assertThat(rows(config, "SELECT reason FROM dead_letters WHERE topic = ? ORDER BY kafka_offset",
                 config.topics().orders())).extracting(r -> r.get("reason")).containsExactlyInAnyOrder(
                         "tenant_id is missing",
-                        "the event's business time is more than 5 minutes after it reached Kafka");
+                        "the event's business time is more than 5 minutes after it reached Kafka",
+                        "every order line needs kind, sku, quantity and amount", "tenant_id is not a UUID",
+                        "order.currency is not an ISO 4217 code");
 
         // The anomaly, computed here independently: z = (123.80 - 100) / sqrt(250 / 6).
         double z = (123.80 - 100) / Math.sqrt(250.0 / 6);

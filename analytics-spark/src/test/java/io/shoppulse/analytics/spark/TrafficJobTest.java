@@ -169,6 +169,13 @@ class TrafficJobTest {
         assertThat(row(config, "SELECT sessions, session_seconds, page_views FROM traffic_hour WHERE tenant_id = "
                 + "?::uuid", t)).containsEntry("sessions", 1L).containsEntry("session_seconds", 480L)
                 .containsEntry("page_views", 3L);
+        // sA is vA's first session: it stays new as its start moves, and the new user moves with it.
+        assertThat(rows(config, "SELECT bucket, new_sessions FROM traffic_minute WHERE tenant_id = ?::uuid AND "
+                + "new_sessions <> 0", t)).containsExactly(Map.of("bucket", ts("2026-03-12T10:12:00Z"),
+                        "new_sessions", 1L));
+        assertThat(rows(config, "SELECT bucket, new_users FROM visitors_minute WHERE tenant_id = ?::uuid AND "
+                + "new_users <> 0", t)).containsExactly(Map.of("bucket", ts("2026-03-12T10:12:00Z"), "new_users",
+                        1L));
     }
 
     @Test
@@ -261,5 +268,24 @@ class TrafficJobTest {
                 org.assertj.core.api.Assertions.within(0.001));
         assertThat(alerts.get(1).get("alert_id")).isEqualTo("conversion_anomaly:2026-03-20T14:00:00Z");
         assertThat(SparkTestSupport.readAll(config, config.topics().alerts())).hasSize(2);
+    }
+
+    @Test
+    void aSessionIdUsedAgainAfterTheGapIsALaterSessionOfTheSameVisitor() throws Exception {
+        JobConfig config = SparkTestSupport.config("traffic-reuse");
+        String t = UUID.randomUUID().toString();
+        SparkTestSupport.send(config, config.topics().events(), List.of(
+                event(t, "page_view", "2026-03-14T10:00:00Z", "r", "vr").page("/a").record(),
+                // 45 minutes later, the same session id: the inactivity gap made it a second session.
+                event(t, "page_view", "2026-03-14T10:45:00Z", "r", "vr").page("/b").record()));
+        runToEnd(config);
+        assertThat(row(config, "SELECT sessions, new_sessions, bounced_sessions FROM traffic_day WHERE tenant_id = "
+                + "?::uuid", t)).containsEntry("sessions", 2L).containsEntry("new_sessions", 1L)
+                .containsEntry("bounced_sessions", 2L);
+        assertThat(rows(config, "SELECT started_at, new_visitor FROM sessions WHERE tenant_id = ?::uuid ORDER BY "
+                + "started_at", t)).containsExactly(Map.of("started_at", ts("2026-03-14T10:00:00Z"), "new_visitor",
+                        true), Map.of("started_at", ts("2026-03-14T10:45:00Z"), "new_visitor", false));
+        assertThat(row(config, "SELECT users, new_users FROM visitors_day WHERE tenant_id = ?::uuid", t))
+                .containsEntry("users", 1L).containsEntry("new_users", 1L);
     }
 }

@@ -14,10 +14,13 @@ import java.util.function.Function;
  * @param sessionGap inactivity that ends a session
  * @param trigger micro-batch interval; zero runs the next batch as soon as one finishes
  * @param maxOffsetsPerTrigger cap on records per micro-batch, so a backlog is worked off in bounded batches
+ * @param archiveGroup the collector archive's consumer group, whose progress a recompute waits for
  */
 public record JobConfig(String master, String kafkaBootstrap, String jdbcUrl, String dbUser, String dbPassword,
         Path checkpoints, Topics topics, Duration lateness, Duration sessionGap, Duration trigger,
-        long maxOffsetsPerTrigger, int shufflePartitions, double anomalyZ, Path statusFile) implements Serializable {
+        long maxOffsetsPerTrigger, int shufflePartitions, double anomalyZ, Path statusFile, String archiveGroup)
+        implements
+            Serializable {
 
     /** The Kafka topics the jobs read and write; tests point them at topics of their own. */
     public record Topics(String events, String orders, String catalog, String intakeErrors, String alerts)
@@ -57,17 +60,18 @@ public record JobConfig(String master, String kafkaBootstrap, String jdbcUrl, St
                 Long.parseLong(or(get.apply("SHOPPULSE_SPARK_MAX_OFFSETS_PER_TRIGGER"), "100000")),
                 Integer.parseInt(or(get.apply("SHOPPULSE_SPARK_SHUFFLE_PARTITIONS"), "2")),
                 Double.parseDouble(or(get.apply("SHOPPULSE_ANALYTICS_ANOMALY_Z"), "3")),
-                Path.of(or(get.apply("SHOPPULSE_SPARK_STATUS_FILE"), ".shoppulse/spark/status.json")));
+                Path.of(or(get.apply("SHOPPULSE_SPARK_STATUS_FILE"), ".shoppulse/spark/status.json")),
+                or(get.apply("SHOPPULSE_ARCHIVE_GROUP"), "collector-archive"));
     }
 
     public JobConfig withTopics(Topics other) {
         return new JobConfig(master, kafkaBootstrap, jdbcUrl, dbUser, dbPassword, checkpoints, other, lateness,
-                sessionGap, trigger, maxOffsetsPerTrigger, shufflePartitions, anomalyZ, statusFile);
+                sessionGap, trigger, maxOffsetsPerTrigger, shufflePartitions, anomalyZ, statusFile, archiveGroup);
     }
 
     public JobConfig withCheckpoints(Path dir) {
         return new JobConfig(master, kafkaBootstrap, jdbcUrl, dbUser, dbPassword, dir, topics, lateness, sessionGap,
-                trigger, maxOffsetsPerTrigger, shufflePartitions, anomalyZ, statusFile);
+                trigger, maxOffsetsPerTrigger, shufflePartitions, anomalyZ, statusFile, archiveGroup);
     }
 
     /** Spark's delay syntax for {@code withWatermark}. */

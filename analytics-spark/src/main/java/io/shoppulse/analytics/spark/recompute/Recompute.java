@@ -3,6 +3,7 @@ package io.shoppulse.analytics.spark.recompute;
 import io.shoppulse.analytics.spark.Spark;
 import io.shoppulse.analytics.spark.config.JobConfig;
 import io.shoppulse.analytics.spark.sales.OrderEvents;
+import io.shoppulse.analytics.spark.sales.SalesJob;
 import io.shoppulse.analytics.spark.sales.SalesSink;
 import io.shoppulse.analytics.spark.sink.Postgres;
 import io.shoppulse.analytics.spark.traffic.TrafficEvent;
@@ -10,6 +11,13 @@ import io.shoppulse.analytics.spark.traffic.TrafficEvents;
 import io.shoppulse.analytics.spark.traffic.TrafficJob;
 import io.shoppulse.analytics.spark.traffic.TrafficRecord;
 import io.shoppulse.analytics.spark.traffic.TrafficSink;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -18,19 +26,26 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
 
 /**
  * Rebuilds a tenant's analytics for whole UTC days from the raw events ({@code collector.events}: live and imported)
@@ -74,7 +89,13 @@ public final class Recompute {
             return;
         }
         SparkSession spark = Spark.session(config, "shoppulse-recompute");
-        run(spark, config, plan);
+        try {
+            run(spark, config, plan);
+        } catch (IllegalStateException e) {
+            System.err.println("recompute: " + e.getMessage());
+            spark.stop();
+            System.exit(1);
+        }
         spark.stop();
     }
 
@@ -122,6 +143,12 @@ public final class Recompute {
 
     public static void run(SparkSession spark, JobConfig config, Plan plan) {
         Postgres db = new Postgres(config);
+        try (Connection c = db.open()) {
+            requireStreamsPast(c, config, plan);
+            c.rollback();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the streams' progress: " + e.getMessage(), e);
+        }
         for (LocalDate day = plan.from(); !day.isAfter(plan.to()); day = day.plusDays(1)) {
             Instant start = day.atStartOfDay(ZoneOffset.UTC).toInstant();
             Instant end = start.plus(1, ChronoUnit.DAYS);
@@ -155,6 +182,102 @@ public final class Recompute {
         }
     }
 
+    /**
+     * A day is rebuilt only once the streams are done with it: each stream that ever counted must have counted
+     * events past the day's end plus the lateness and the session gap (else an event of the day could still be counted
+     * by the stream after the rebuild read it from the raw store), and no session that started that day may still
+     * be open in the stream's state (its later changes would be added to the rebuilt figures).
+     */
+    static void requireStreamsPast(Connection c, JobConfig config, Plan plan) throws SQLException {
+        Instant end = plan.to().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant needed = end.plus(config.lateness()).plus(config.sessionGap());
+        Instant trafficNewest = null;
+        for (String stream : List.of(TrafficJob.QUERY + "@" + config.topics().events(),
+                SalesJob.QUERY + "@" + config.topics().orders())) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT newest_time FROM stream_progress WHERE query_name = ?")) {
+                ps.setString(1, stream);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        continue; // never streamed: nothing to meet
+                    }
+                    Instant newest = rs.getTimestamp(1).toInstant();
+                    if (stream.startsWith(TrafficJob.QUERY + "@")) {
+                        trafficNewest = newest;
+                    }
+                    if (newest.isBefore(needed)) {
+                        throw new IllegalStateException("the stream " + stream + " has counted up to " + newest
+                                + "; " + plan.to() + " can be recomputed once it is past " + needed);
+                    }
+                }
+            }
+        }
+        requireArchivePast(config, end.plus(config.lateness()));
+        if (trafficNewest == null) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM sessions WHERE tenant_id = ? AND "
+                + "started_at >= ? AND started_at < ? AND NOT ended AND last_event_at > ?")) {
+            ps.setObject(1, plan.tenant());
+            ps.setTimestamp(2, Timestamp.from(plan.from().atStartOfDay(ZoneOffset.UTC).toInstant()));
+            ps.setTimestamp(3, Timestamp.from(end));
+            // Still open in the stream: its inactivity gap has not passed the stream's watermark.
+            ps.setTimestamp(4, Timestamp.from(trafficNewest.minus(config.lateness()).minus(config.sessionGap())));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) > 0) {
+                    throw new IllegalStateException(rs.getLong(1) + " sessions that started in the range are still "
+                            + "open in the traffic stream; recompute once they have ended");
+                }
+            }
+        }
+    }
+
+    /**
+     * The raw store holds a day's live events only once the collector's archive has consumed them: its consumer group
+     * must have committed, on every partition of the events topic, past the first record Kafka received after the
+     * day (and the lateness). A topic the archive never consumed (imported history only) has nothing to wait for.
+     */
+    public static void requireArchivePast(JobConfig config, Instant after) {
+        String topic = config.topics().events();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(config.archiveGroup())
+                    .partitionsToOffsetAndMetadata().get(20, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
+            committed.keySet().stream().filter(p -> p.topic().equals(topic))
+                    .forEach(p -> wanted.put(p, OffsetSpec.forTimestamp(after.toEpochMilli())));
+            if (wanted.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> firstAfter = admin.listOffsets(wanted).all()
+                    .get(20, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            wanted.keySet().forEach(p -> latest.put(p, OffsetSpec.latest()));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
+                    .get(20, TimeUnit.SECONDS);
+            for (TopicPartition p : wanted.keySet()) {
+                long needed = firstAfter.get(p).offset() >= 0 ? firstAfter.get(p).offset() : ends.get(p).offset();
+                OffsetAndMetadata done = committed.get(p);
+                if (done == null || done.offset() < needed) {
+                    throw new IllegalStateException("the collector's archive has stored " + topic + " partition "
+                            + p.partition() + " up to offset " + (done == null ? "none" : done.offset())
+                            + ", not yet past " + after + " (offset " + needed + "); recompute once it has");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the archive's progress", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return; // no archive has ever consumed: nothing to wait for
+            }
+            throw new IllegalStateException("cannot read the archive's progress from Kafka: " + e.getMessage(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("cannot read the archive's progress from Kafka: " + e.getMessage(), e);
+        }
+    }
+
     private static void clear(Connection c, UUID tenant, Instant start, Instant end) throws SQLException {
         for (String[] t : DAY_ROWS) {
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + t[0] + " WHERE tenant_id = ? AND "
@@ -171,10 +294,16 @@ public final class Recompute {
     static Dataset<TrafficEvent> events(SparkSession spark, JobConfig config, UUID tenant, Instant from, Instant to) {
         String sql = "(SELECT (payload || jsonb_build_object('tenant_id', tenant_id, 'event_id', event_id, "
                 + "'occurred_at', occurred_at, 'type', type, 'session_id', session_id, 'anonymous_id', anonymous_id))"
-                + "::text AS raw FROM collector.events WHERE tenant_id = '" + tenant + "' AND occurred_at >= '" + from
+                + "::text AS raw, occurred_at FROM collector.events WHERE tenant_id = '" + tenant
+                + "' AND occurred_at >= '" + from
                 + "' AND occurred_at < '" + to + "') raw_events";
-        return TrafficEvents.parse(coordinates(spark.read().jdbc(config.jdbcUrl(), sql, props(config)),
-                "collector.events"));
+        // Read in hourly slices over several partitions, streamed from the server (fetch size), not in one result.
+        Dataset<Row> raw = spark.read().format("jdbc").options(jdbc(config)).option("dbtable", sql)
+                .option("partitionColumn", "occurred_at").option("lowerBound", from.toString())
+                .option("upperBound", to.toString())
+                .option("numPartitions", String.valueOf(Math.max(1, Duration.between(from, to).toHours() / 12)))
+                .load();
+        return TrafficEvents.parse(coordinates(raw, "recompute:collector.events:" + tenant + ":" + from));
     }
 
     /**
@@ -205,19 +334,20 @@ public final class Recompute {
                 + "'order.cancelled', 'tenant_id', o.tenant_id, 'order', " + String.format(order, "true")
                 + ")::text FROM orders.orders o WHERE o.tenant_id = " + t + " AND o.placed_at < '" + to
                 + "' AND o.cancelled_at" + String.format(range, "o.cancelled_at") + ") order_events";
-        return coordinates(spark.read().jdbc(config.jdbcUrl(), sql, props(config)), "orders");
+        return coordinates(spark.read().format("jdbc").options(jdbc(config)).option("dbtable", sql).load(),
+                "recompute:orders:" + tenant + ":" + from);
     }
 
+    /** Rows of a recompute get coordinates of their own, so each unreadable one keeps its own dead letter. */
     private static Dataset<Row> coordinates(Dataset<Row> raw, String source) {
         return raw.withColumn("topic", lit(source)).withColumn("kafka_partition", lit(-1))
-                .withColumn("kafka_offset", lit(-1L)).withColumn("kafka_time", lit(null).cast("timestamp"));
+                .withColumn("kafka_offset", monotonically_increasing_id())
+                .withColumn("kafka_time", lit(null).cast("timestamp"));
     }
 
-    private static Properties props(JobConfig config) {
-        Properties p = new Properties();
-        p.setProperty("user", config.dbUser());
-        p.setProperty("password", config.dbPassword());
-        p.setProperty("driver", "org.postgresql.Driver");
-        return p;
+    private static Map<String, String> jdbc(JobConfig config) {
+        return Map.of("url", config.jdbcUrl(), "user", config.dbUser(), "password", config.dbPassword(), "driver",
+                "org.postgresql.Driver", "fetchsize", "5000");
     }
+
 }

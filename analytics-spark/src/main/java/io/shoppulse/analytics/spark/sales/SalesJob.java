@@ -11,6 +11,7 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Comparator;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -37,6 +38,13 @@ public final class SalesJob {
                     @Override
                     public void prepare(Connection c) throws SQLException {
                         writer.preparePartitions(c, rows);
+                    }
+
+                    @Override
+                    public java.time.Instant newest() {
+                        return rows.stream().filter(r -> r.isNullAt(r.fieldIndex("problem")))
+                                .map(r -> r.<java.sql.Timestamp>getAs("at").toInstant())
+                                .max(Comparator.naturalOrder()).orElse(null);
                     }
 
                     @Override

@@ -96,10 +96,14 @@ public final class SalesSink {
         Map<UUID, Instant> newest = new HashMap<>();
         Map<UUID, Set<String>> currencies = new HashMap<>();
         List<Row> dead = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
         int counted = 0;
         for (Row r : rows) {
-            if (!r.isNullAt(r.fieldIndex("problem"))) {
+            String problem = r.isNullAt(r.fieldIndex("problem")) ? countable(r) : r.getAs("problem");
+            if (problem != null) {
+                // One record that cannot be counted must not stop the query: it goes to the dead letters.
                 dead.add(r);
+                reasons.add(problem);
                 continue;
             }
             counted++;
@@ -174,7 +178,7 @@ public final class SalesSink {
         }
         writeSales(c, sales);
         writeProducts(c, products);
-        writeDead(c, dead);
+        writeDead(c, dead, reasons);
         if (!recompute) {
             writePairs(c, pairs);
             checkAnomalies(c, newest, currencies);
@@ -233,18 +237,51 @@ public final class SalesSink {
         }
     }
 
-    private static void writeDead(Connection c, List<Row> dead) throws SQLException {
+    /**
+     * The parse refuses what it can see; this repeats its checks on what the sink relies on, so that no record can
+     * fail the batch (a failing batch would fail again on every restart). Answers the problem, or null.
+     */
+    static String countable(Row r) {
+        try {
+            UUID.fromString(r.getAs("tenant_id"));
+        } catch (RuntimeException e) {
+            return "tenant_id is not a UUID";
+        }
+        String currency = r.getAs("currency");
+        if (currency == null || !currency.matches("[A-Z]{3}")) {
+            return "order.currency is not an ISO 4217 code";
+        }
+        String type = r.getAs("type");
+        if (!"order.refunded".equals(type) && r.isNullAt(r.fieldIndex("total"))) {
+            return "order.total is missing";
+        }
+        if ("order.refunded".equals(type) && r.isNullAt(r.fieldIndex("refund_amount"))) {
+            return "refund.amount is missing";
+        }
+        if (!r.isNullAt(r.fieldIndex("lines"))) {
+            for (Row line : r.<Row>getList(r.fieldIndex("lines"))) {
+                if (line == null || line.getAs("kind") == null || line.getAs("sku") == null
+                        || line.getAs("quantity") == null || line.getAs("amount") == null) {
+                    return "every order line needs kind, sku, quantity and amount";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void writeDead(Connection c, List<Row> dead, List<String> reasons) throws SQLException {
         if (dead.isEmpty()) {
             return;
         }
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO dead_letters (query_name, topic, "
                 + "kafka_partition, kafka_offset, reason, raw) VALUES ('sales', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-            for (Row d : dead) {
+            for (int i = 0; i < dead.size(); i++) {
+                Row d = dead.get(i);
                 insert.setString(1, d.getAs("topic"));
                 insert.setInt(2, d.<Integer>getAs("kafka_partition"));
                 insert.setLong(3, d.<Long>getAs("kafka_offset"));
-                insert.setString(4, d.getAs("problem"));
-                String raw = d.getAs("raw");
+                insert.setString(4, reasons.get(i));
+                String raw = d.isNullAt(d.fieldIndex("raw")) ? d.toString() : d.getAs("raw");
                 insert.setString(5, raw == null ? null : raw.replace("\u0000", ""));
                 insert.addBatch();
             }

@@ -12,7 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -35,6 +38,25 @@ public final class ExactlyOnceQuery {
 
         /** Writes the batch; answers a line for the log, or null when there was nothing to say. */
         String write(Connection c) throws SQLException;
+
+        /** The newest event time the batch counted, for {@code stream_progress}; null when it counted none. */
+        default Instant newest() {
+            return null;
+        }
+    }
+
+    /** Advances the query's progress in the batch's transaction (never backwards). */
+    static void progress(Connection c, String recordName, Instant newest) throws SQLException {
+        if (newest == null) {
+            return;
+        }
+        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO stream_progress (query_name, newest_time) "
+                + "VALUES (?, ?) ON CONFLICT (query_name) DO UPDATE SET newest_time = greatest(stream_progress"
+                + ".newest_time, excluded.newest_time), updated_at = now()")) {
+            upsert.setString(1, recordName);
+            upsert.setTimestamp(2, Timestamp.from(newest));
+            upsert.executeUpdate();
+        }
     }
 
     public static <T> StreamingQuery start(Dataset<T> stream, OutputMode mode, String query, JobConfig config,
@@ -52,6 +74,7 @@ public final class ExactlyOnceQuery {
             Batch work = batches.apply(rows);
             boolean applied = ExactlyOnce.apply(db, recordName, checkpointId, batchId, work::prepare, c -> {
                 String summary = work.write(c);
+                progress(c, recordName, work.newest());
                 if (summary != null) {
                     // Where a batch's time goes: Spark's stages (parse, state, output) versus the PostgreSQL sink.
                     LOG.info("{} batch {}: {} (spark {} ms, sink {} ms)", query, batchId, summary,

@@ -34,6 +34,11 @@ public class Sessionizer implements FlatMapGroupsWithStateFunction<String, Traff
     public static final String DEAD = "#dead";
     /** A session's viewed products kept for pairs; beyond this a session adds no more pairs (bounded state). */
     static final int MAX_VIEWED = 50;
+    /**
+     * Event ids remembered per session for deduplication: the newest ones. A redelivery is close to its original, so
+     * only a session of more events than this (a bot, an always-open kiosk) could count an old repeat again.
+     */
+    static final int MAX_FINGERPRINTS = 5_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final long gapMs;
@@ -86,6 +91,9 @@ public class Sessionizer implements FlatMapGroupsWithStateFunction<String, Traff
             }
             apply(s, e, counts, out);
             s.getEventIds().add(fingerprint);
+            if (s.getEventIds().size() > MAX_FINGERPRINTS) {
+                s.getEventIds().remove(0); // a session that never rests keeps bounded state
+            }
             changed = true;
         }
         out.addAll(counts.records());

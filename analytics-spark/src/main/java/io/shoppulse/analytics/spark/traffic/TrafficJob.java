@@ -15,6 +15,7 @@ import org.apache.spark.sql.streaming.StreamingQueryException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -53,6 +54,12 @@ public final class TrafficJob {
                     @Override
                     public void prepare(Connection c) throws SQLException {
                         writer.preparePartitions(c, rows);
+                    }
+
+                    @Override
+                    public java.time.Instant newest() {
+                        return rows.stream().filter(r -> "event".equals(r.getKind()))
+                                .map(r -> r.getOccurredAt().toInstant()).max(Comparator.naturalOrder()).orElse(null);
                     }
 
                     @Override

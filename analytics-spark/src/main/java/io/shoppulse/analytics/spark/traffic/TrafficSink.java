@@ -163,7 +163,7 @@ public final class TrafficSink {
         }
         Map<SessionKey, TrafficRecord> sessionRows = new LinkedHashMap<>();
         for (TrafficRecord s : sessions) {
-            boolean isNew = newSessions.contains(s.getTenantId() + "\u0000" + s.getSessionId());
+            boolean isNew = newSessions.contains(sessionKey(s.getTenantId(), s.getSessionId(), s.getStartedAt()));
             SessionSnapshot before = s.getBefore();
             if (before != null && inRange(before.getStartedAt())) {
                 contribute(traffic, uuid(s), before.getStartedAt(), before.getLastEventAt(), before.getChannel(),
@@ -242,26 +242,45 @@ public final class TrafficSink {
         Copy copy = new Copy();
         for (TrafficRecord s : sessions) {
             if (inRange(s.getStartedAt())) {
-                copy.row(s.getTenantId(), s.getSessionId(), s.getVisitorId(), s.getStartedAt().toInstant());
+                copy.row(s.getTenantId(), s.getSessionId(), s.getVisitorId(), s.getStartedAt().toInstant(),
+                        s.getBefore() == null ? null : s.getBefore().getStartedAt().toInstant());
             }
         }
-        copy.into(c, "tmp_session_visitors",
-                "tenant_id uuid, session_id text, visitor_id text, started_at timestamptz");
+        copy.into(c, "tmp_session_visitors", "tenant_id uuid, session_id text, visitor_id text, started_at "
+                + "timestamptz, before_started_at timestamptz");
         Copy newUsers = new Copy();
         try (Statement st = c.createStatement()) {
+            // A visitor's first session whose start moved earlier (an out-of-order event) takes the visitor's
+            // first sighting along, and the new user moves to the new bucket.
+            try (ResultSet rs = st.executeQuery("UPDATE visitors v SET first_seen = t.started_at FROM "
+                    + "tmp_session_visitors t WHERE v.tenant_id = t.tenant_id AND v.visitor_id = t.visitor_id AND "
+                    + "v.first_session_id = t.session_id AND v.first_seen = t.before_started_at AND "
+                    + "t.before_started_at <> t.started_at RETURNING v.tenant_id, t.before_started_at, t.started_at")) {
+                while (rs.next()) {
+                    newUsers.row(rs.getString(1), rs.getTimestamp(2).toInstant(), -1);
+                    newUsers.row(rs.getString(1), rs.getTimestamp(3).toInstant(), 1);
+                }
+            }
+            // A recompute may find a visitor earlier than the streams did: the earlier sighting wins.
+            String conflict = range == null
+                    ? "DO NOTHING"
+                    : "(tenant_id, visitor_id) DO UPDATE SET first_session_id = excluded.first_session_id, "
+                            + "first_seen = excluded.first_seen WHERE excluded.first_seen < visitors.first_seen";
             try (ResultSet rs = st.executeQuery("INSERT INTO visitors (tenant_id, visitor_id, first_session_id, "
                     + "first_seen) SELECT DISTINCT ON (tenant_id, visitor_id) tenant_id, visitor_id, session_id, "
                     + "started_at FROM tmp_session_visitors ORDER BY tenant_id, visitor_id, started_at, session_id "
-                    + "ON CONFLICT DO NOTHING RETURNING tenant_id, first_seen")) {
+                    + "ON CONFLICT " + conflict + " RETURNING tenant_id, first_seen")) {
                 while (rs.next()) {
                     newUsers.row(rs.getString(1), rs.getTimestamp(2).toInstant(), 1);
                 }
             }
-            try (ResultSet rs = st.executeQuery("SELECT t.tenant_id, t.session_id FROM tmp_session_visitors t JOIN "
-                    + "visitors v ON v.tenant_id = t.tenant_id AND v.visitor_id = t.visitor_id "
-                    + "AND v.first_session_id = t.session_id")) {
+            // New: the visitor's first session, by id and start (a session id used again after the gap is a
+            // later session of the same visitor, not a new one).
+            try (ResultSet rs = st.executeQuery("SELECT t.tenant_id, t.session_id, t.started_at FROM "
+                    + "tmp_session_visitors t JOIN visitors v ON v.tenant_id = t.tenant_id AND v.visitor_id = "
+                    + "t.visitor_id AND v.first_session_id = t.session_id AND v.first_seen = t.started_at")) {
                 while (rs.next()) {
-                    newSessions.add(rs.getString(1) + "\u0000" + rs.getString(2));
+                    newSessions.add(sessionKey(rs.getString(1), rs.getString(2), rs.getTimestamp(3)));
                 }
             }
         }
@@ -272,6 +291,10 @@ public final class TrafficSink {
                     List.of("new_users"));
         }
         return newSessions;
+    }
+
+    static String sessionKey(String tenant, String session, Timestamp startedAt) {
+        return tenant + "\u0000" + session + "\u0000" + startedAt.getTime();
     }
 
     private static void writeTraffic(Connection c, Map<SliceKey, long[]> traffic) throws SQLException {
@@ -337,7 +360,8 @@ public final class TrafficSink {
             copy.row(s.getTenantId(), s.getSessionId(), s.getStartedAt().toInstant(), s.getLastEventAt().toInstant(),
                     s.getVisitorId(), s.getChannel(), s.getDevice(), s.getLandingPage(), s.getExitPage(),
                     s.getPageViews(), s.getEvents(), s.isViewedProduct(), s.isAddedToCart(), s.isBeganCheckout(),
-                    s.isPurchased(), newSessions.contains(s.getTenantId() + "\u0000" + s.getSessionId()),
+                    s.isPurchased(),
+                    newSessions.contains(sessionKey(s.getTenantId(), s.getSessionId(), s.getStartedAt())),
                     s.isEnded(), before == null ? null : before.getStartedAt().toInstant());
         }
         if (copy.count() == 0) {
