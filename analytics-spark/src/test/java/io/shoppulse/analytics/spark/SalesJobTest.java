@@ -67,17 +67,30 @@ class SalesJobTest {
         // EUR revenue of the 09:00 hour on the seven days before: mean 100, sample sd sqrt(250 / 6).
         double[] baseline = {100, 110, 90, 105, 95, 100, 100};
         Instant hour = Instant.parse("2026-04-01T09:00:00Z");
+        // A second shop with the same week behind it sells nothing at 09:00 today: its revenue stopped.
+        String quiet = UUID.randomUUID().toString();
         try (Connection c = SparkTestSupport.db(config);
                 PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO sales_hour (tenant_id, bucket, currency, country, orders, gross_revenue) "
-                                + "VALUES (?::uuid, ?, 'EUR', 'DE', 1, ?)")) {
-            c.createStatement().executeQuery("SELECT ensure_partitions('analytics.sales_hour', 'month', "
-                    + "'2026-03-01', '2026-05-01')").close();
-            for (int d = 1; d <= 7; d++) {
-                ps.setString(1, t);
-                ps.setObject(2, java.sql.Timestamp.from(hour.minus(d, ChronoUnit.DAYS)));
-                ps.setBigDecimal(3, BigDecimal.valueOf(baseline[d - 1]));
-                ps.executeUpdate();
+                                + "VALUES (?::uuid, ?, 'EUR', 'DE', 1, ?)");
+                PreparedStatement day = c.prepareStatement("INSERT INTO sales_day (tenant_id, bucket, currency, "
+                        + "country, orders, gross_revenue) VALUES (?::uuid, ?, 'EUR', 'DE', 1, ?)")) {
+            for (String table : new String[]{"sales_hour", "sales_day"}) {
+                c.createStatement().executeQuery("SELECT ensure_partitions('analytics." + table + "', 'month', "
+                        + "'2026-03-01', '2026-05-01')").close();
+            }
+            for (String tenant : new String[]{t, quiet}) {
+                for (int d = 1; d <= 7; d++) {
+                    ps.setString(1, tenant);
+                    ps.setObject(2, java.sql.Timestamp.from(hour.minus(d, ChronoUnit.DAYS)));
+                    ps.setBigDecimal(3, BigDecimal.valueOf(baseline[d - 1]));
+                    ps.executeUpdate();
+                    day.setString(1, tenant);
+                    day.setObject(2, java.sql.Timestamp.from(hour.minus(d, ChronoUnit.DAYS).truncatedTo(
+                            ChronoUnit.DAYS)));
+                    day.setBigDecimal(3, BigDecimal.valueOf(baseline[d - 1]));
+                    day.executeUpdate();
+                }
             }
         }
 
@@ -138,7 +151,7 @@ class SalesJobTest {
                         "cancellations", 0L, "cancelled_amount", new BigDecimal("0.0000")));
         // The day and minute grains agree with the hours.
         assertThat(row(config, "SELECT sum(gross_revenue) AS g FROM sales_day WHERE tenant_id = ?::uuid AND "
-                + "currency = 'EUR'", t)).containsEntry("g", new BigDecimal("133.8000"));
+                + "currency = 'EUR' AND bucket = '2026-04-01'", t)).containsEntry("g", new BigDecimal("133.8000"));
         assertThat(row(config, "SELECT sum(orders) AS n FROM sales_minute WHERE tenant_id = ?::uuid", t))
                 .containsEntry("n", new BigDecimal(4));
 
@@ -182,9 +195,17 @@ class SalesJobTest {
         JsonNode details = JSON.readTree((String) alerts.get(0).get("details"));
         assertThat(details.get("z").asDouble()).isCloseTo(z, within(0.0001));
         assertThat(details.get("value").asText()).isEqualTo("123.8000");
+        // The quiet shop's hour is 0: z = (0 - 100) / the same sd.
+        Map<String, Object> stopped = row(config, "SELECT alert_id, details::text AS details FROM alerts WHERE "
+                + "tenant_id = ?::uuid", quiet);
+        assertThat(stopped).containsEntry("alert_id", "revenue_anomaly:EUR:2026-04-01T09:00:00Z");
+        JsonNode stoppedDetails = JSON.readTree((String) stopped.get("details"));
+        assertThat(stoppedDetails.get("value").asText()).isEqualTo("0");
+        assertThat(stoppedDetails.get("direction").asText()).isEqualTo("below");
+        assertThat(stoppedDetails.get("z").asDouble()).isCloseTo(-100 / Math.sqrt(250.0 / 6), within(0.0001));
         List<String> published = SparkTestSupport.readAll(config, config.topics().alerts());
-        assertThat(published).hasSize(1);
-        assertThat(JSON.readTree(published.get(0)).get("alert_id").asText())
-                .isEqualTo("revenue_anomaly:EUR:2026-04-01T09:00:00Z");
+        assertThat(published).hasSize(2);
+        assertThat(published).extracting(a -> JSON.readTree(a).get("tenant_id").asText())
+                .containsExactlyInAnyOrder(t, quiet);
     }
 }

@@ -160,7 +160,7 @@ public final class Recompute {
             TrafficSink trafficSink = new TrafficSink(new TrafficSink.Range(plan.tenant(), start, end),
                     config.lateness(),
                     config.anomalyZ());
-            SalesSink salesSink = new SalesSink(config.lateness(), config.anomalyZ(), true);
+            SalesSink salesSink = new SalesSink(config.lateness(), config.anomalyZ(), true, null);
             try (Connection c = db.open()) {
                 trafficSink.preparePartitions(c, traffic);
                 salesSink.preparePartitions(c, orders);

@@ -32,7 +32,8 @@ public final class SalesJob {
         Dataset<Row> events = OrderEvents
                 .fromKafka(Streams.kafka(spark, config, config.topics().orders(), QUERY, checkpoint))
                 .withWatermark("at", config.latenessSpark()).dropDuplicatesWithinWatermark("dedup_key");
-        SalesSink writer = new SalesSink(config.lateness(), config.anomalyZ(), false);
+        SalesSink writer = new SalesSink(config.lateness(), config.anomalyZ(), false,
+                checkpoint.name());
         return ExactlyOnceQuery.start(events, OutputMode.Append(), QUERY, config, checkpoint, availableNow,
                 rows -> new ExactlyOnceQuery.Batch() {
                     @Override

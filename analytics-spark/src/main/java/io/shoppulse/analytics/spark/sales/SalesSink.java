@@ -33,17 +33,18 @@ import java.util.UUID;
  */
 public final class SalesSink {
 
-    private static final Anomalies.Measure REVENUE = new Anomalies.Measure("revenue_anomaly", "Revenue", null);
-
     private final Duration lateness;
     private final double zLimit;
     private final boolean recompute;
+    private final String scope;
 
     /**
      * @param recompute a rebuild of history: no anomaly checks (history raises no alerts) and no bought-together
      *        pairs (all-time counts, which a rebuild would add twice)
+     * @param scope the stream whose closed hours the anomaly check claims (query@topic)
      */
-    public SalesSink(Duration lateness, double zLimit, boolean recompute) {
+    public SalesSink(Duration lateness, double zLimit, boolean recompute, String scope) {
+        this.scope = scope;
         this.lateness = lateness;
         this.zLimit = zLimit;
         this.recompute = recompute;
@@ -94,7 +95,6 @@ public final class SalesSink {
         Map<ProductKey, ProductSales> products = new HashMap<>();
         Map<String, Long> pairs = new HashMap<>();
         Map<UUID, Instant> newest = new HashMap<>();
-        Map<UUID, Set<String>> currencies = new HashMap<>();
         List<Row> dead = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         int counted = 0;
@@ -112,7 +112,6 @@ public final class SalesSink {
             Instant minute = at.truncatedTo(ChronoUnit.MINUTES);
             String currency = r.getAs("currency");
             newest.merge(tenant, at, (a, b) -> a.isAfter(b) ? a : b);
-            currencies.computeIfAbsent(tenant, k -> new TreeSet<>()).add(currency);
             Sales s = sales.computeIfAbsent(new SalesKey(tenant, minute, currency, r.getAs("country")),
                     k -> new Sales());
             List<Row> lines = r.isNullAt(r.fieldIndex("lines")) ? List.of() : r.getList(r.fieldIndex("lines"));
@@ -181,7 +180,7 @@ public final class SalesSink {
         writeDead(c, dead, reasons);
         if (!recompute) {
             writePairs(c, pairs);
-            checkAnomalies(c, newest, currencies);
+            checkAnomalies(c, newest);
         }
         return counted;
     }
@@ -289,22 +288,45 @@ public final class SalesSink {
         }
     }
 
-    /** Revenue per currency of each closed hour against the same hour of the previous days. */
-    private void checkAnomalies(Connection c, Map<UUID, Instant> newest, Map<UUID, Set<String>> currencies)
-            throws SQLException {
+    /**
+     * Revenue per currency of each hour this batch closed, for every tenant and currency that sold in the week up to
+     * it, against the same hour of the days before: a shop whose sales stopped is judged too (its hour is 0). Days
+     * before the tenant's first sale in the currency are no baseline.
+     */
+    private void checkAnomalies(Connection c, Map<UUID, Instant> newest) throws SQLException {
+        if (newest.isEmpty()) {
+            return;
+        }
+        Instant closedBefore = java.util.Collections.max(newest.values()).minus(lateness);
         List<Alerts.Alert> alerts = new ArrayList<>();
-        for (Map.Entry<UUID, Instant> e : newest.entrySet()) {
-            Instant closedBefore = e.getValue().minus(lateness);
-            for (String currency : currencies.get(e.getKey())) {
-                Anomalies.Measure m = new Anomalies.Measure(REVENUE.kind() + ":" + currency, "Revenue in " + currency,
-                        "SELECT sum(gross_revenue) FROM sales_hour WHERE tenant_id = ? AND bucket = ? AND currency = '"
-                                + currency.replace("'", "") + "' HAVING count(*) > 0");
-                for (Instant hour : Anomalies.hoursToCheck(c, e.getKey(), m.kind(), closedBefore, Duration.ofHours(
-                        3))) {
-                    Anomalies.check(c, e.getKey(), m, hour, zLimit).ifPresent(alerts::add);
+        for (Instant hour : Anomalies.claimHours(c, scope, closedBefore, Duration.ofHours(3))) {
+            Map<UUID, Set<String>> sellers = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT tenant_id, currency FROM sales_day "
+                    + "WHERE bucket >= ? AND bucket <= ?")) {
+                ps.setTimestamp(1, Timestamp.from(hour.truncatedTo(ChronoUnit.DAYS).minus(7, ChronoUnit.DAYS)));
+                ps.setTimestamp(2, Timestamp.from(hour));
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sellers.computeIfAbsent(rs.getObject(1, UUID.class), k -> new TreeSet<>())
+                                .add(rs.getString(2).trim());
+                    }
+                }
+            }
+            for (Map.Entry<UUID, Set<String>> tenant : sellers.entrySet()) {
+                for (String currency : tenant.getValue()) {
+                    Anomalies.check(c, tenant.getKey(), revenue(currency), hour, zLimit).ifPresent(alerts::add);
                 }
             }
         }
         Alerts.store(c, alerts);
+    }
+
+    /** Gross revenue of an hour in one currency, 0 when nothing sold; none before the tenant's first sale in it. */
+    private static Anomalies.Measure revenue(String currency) {
+        String cur = "'" + currency.replaceAll("[^A-Z]", "") + "'";
+        return new Anomalies.Measure("revenue_anomaly:" + currency, "Revenue in " + currency, "WITH p AS (SELECT "
+                + "?::uuid AS t, ?::timestamptz AS h) SELECT CASE WHEN p.h >= (SELECT min(bucket) FROM sales_day WHERE "
+                + "tenant_id = p.t AND currency = " + cur + ") THEN (SELECT coalesce(sum(gross_revenue), 0) FROM "
+                + "sales_hour WHERE tenant_id = p.t AND bucket = p.h AND currency = " + cur + ") END FROM p");
     }
 }

@@ -54,6 +54,24 @@ public final class Anomalies {
         return hours;
     }
 
+    /** Hours of the last {@code lookback} that closed before {@code closedBefore}, claimed once per scope. */
+    public static List<Instant> claimHours(Connection c, String scope, Instant closedBefore, Duration lookback)
+            throws SQLException {
+        List<Instant> hours = new ArrayList<>();
+        Instant last = closedBefore.truncatedTo(ChronoUnit.HOURS).minus(1, ChronoUnit.HOURS);
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO anomaly_hours (scope, hour) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            for (Instant h = last.minus(lookback); !h.isAfter(last); h = h.plus(1, ChronoUnit.HOURS)) {
+                ps.setString(1, scope);
+                ps.setTimestamp(2, Timestamp.from(h));
+                if (ps.executeUpdate() == 1) {
+                    hours.add(h);
+                }
+            }
+        }
+        return hours;
+    }
+
     /** Judges one hour; answers the alert to raise, if any. */
     public static Optional<Alerts.Alert> check(Connection c, UUID tenant, Measure m, Instant hour, double zLimit)
             throws SQLException {
