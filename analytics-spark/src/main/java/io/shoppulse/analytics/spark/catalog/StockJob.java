@@ -31,7 +31,6 @@ import static org.apache.spark.sql.functions.when;
 public final class StockJob {
 
     public static final String QUERY = "stock";
-    private static final String UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
     /** The product's fields analytics uses; the catalog sends its full state (services/catalog model.Product). */
     static final StructType PRODUCT = new StructType().add("sku", DataTypes.StringType)
@@ -63,26 +62,25 @@ public final class StockJob {
             StockSink writer = new StockSink(rows);
             return c -> {
                 StockSink.Result r = writer.write(c);
-                return r.changes() == 0 && r.deadLetters() == 0
+                return new ExactlyOnceQuery.Written(r.changes() == 0 && r.deadLetters() == 0
                         ? null
-                        : String.format(
-                                "%d stock changes, %d levels moved, %d products, %d alerts, %d dead letters",
-                                r.changes(),
-                                r.levels(), r.products(), r.alerts(), r.deadLetters());
+                        : String.format("%d stock changes, %d levels moved, %d products, %d alerts, %d dead letters",
+                                r.changes(), r.levels(), r.products(), r.alerts(), r.deadLetters()),
+                        null);
             };
         });
     }
 
-    /** Kafka records to one row per catalog event; an unreadable one carries a problem and its Kafka coordinates. */
-    static Dataset<Row> parse(Dataset<Row> kafka) {
-        Dataset<Row> parsed = kafka.select(col("value").cast("string").as("raw"), col("topic"),
-                col("partition").as("kafka_partition"), col("offset").as("kafka_offset"),
-                col("timestamp").as("kafka_time"))
-                .withColumn("e", from_json(col("raw"), SCHEMA, Map.of("mode", "PERMISSIVE")));
+    /**
+     * Records as {@link Streams#kafka} reads them to one row per catalog event; an unreadable one carries a problem and
+     * its Kafka coordinates.
+     */
+    static Dataset<Row> parse(Dataset<Row> records) {
+        Dataset<Row> parsed = records.withColumn("e", from_json(col("raw"), SCHEMA, Map.of("mode", "PERMISSIVE")));
         Column occurred = col("e.occurred_at").cast("timestamp");
         Column type = col("e.type");
         Column problem = when(col("e").isNull(), lit("not a JSON object"))
-                .when(col("e.tenant_id").isNull().or(col("e.tenant_id").rlike(UUID).unary_$bang()),
+                .when(col("e.tenant_id").isNull().or(col("e.tenant_id").rlike(Streams.UUID_PATTERN).unary_$bang()),
                         lit("tenant_id is missing or not a UUID"))
                 .when(col("e.event_id").isNull(), lit("event_id is missing"))
                 .when(type.isNull(), lit("type is missing"))

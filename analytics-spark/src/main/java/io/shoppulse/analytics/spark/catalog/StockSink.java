@@ -6,6 +6,7 @@ import io.shoppulse.analytics.spark.sink.Alerts;
 import io.shoppulse.analytics.spark.sink.Copy;
 import io.shoppulse.analytics.spark.sink.DeadLetters;
 import io.shoppulse.analytics.spark.sink.DeadLetters.DeadLetter;
+import io.shoppulse.analytics.spark.sink.Products;
 import org.apache.spark.sql.Row;
 
 import java.sql.Connection;
@@ -38,10 +39,6 @@ public final class StockSink {
             Instant occurredAt, Instant updatedAt) {
     }
 
-    /** What a product event tells about the product. */
-    record ProductInfo(UUID tenant, String sku, String name, String brand, String category, Instant updatedAt) {
-    }
-
     private record Key(UUID tenant, String sku, String location) {
     }
 
@@ -53,7 +50,7 @@ public final class StockSink {
     }
 
     private final List<Change> changes = new ArrayList<>();
-    private final List<ProductInfo> products = new ArrayList<>();
+    private final List<Products.Info> products = new ArrayList<>();
     private final List<DeadLetter> dead = new ArrayList<>();
 
     /** Sorts the query's rows (see {@link StockJob#parse}) once, before the transaction that may be retried. */
@@ -74,7 +71,7 @@ public final class StockSink {
                         updated == null ? occurred : updated));
             } else if (type.startsWith("catalog.product.") || "catalog.price.set".equals(type)) {
                 Instant updated = instant(r.getAs("product_updated_at"));
-                products.add(new ProductInfo(tenant, r.getAs("sku"), r.getAs("name"), r.getAs("brand"),
+                products.add(new Products.Info(tenant, r.getAs("sku"), r.getAs("name"), r.getAs("brand"),
                         r.getAs("category"), updated == null ? occurred : updated));
             }
             // Other event types carry nothing this query keeps.
@@ -82,7 +79,7 @@ public final class StockSink {
     }
 
     public Result write(Connection c) throws SQLException {
-        writeProducts(c);
+        Products.upsert(c, products);
         Map<Key, List<Change>> byKey = new LinkedHashMap<>();
         for (Change ch : changes) {
             byKey.computeIfAbsent(new Key(ch.tenant(), ch.sku(), ch.location()), k -> new ArrayList<>()).add(ch);
@@ -114,29 +111,6 @@ public final class StockSink {
         int raised = Alerts.store(c, alerts);
         DeadLetters.write(c, StockJob.QUERY, dead);
         return new Result(changes.size(), newest.size(), products.size(), raised, dead.size());
-    }
-
-    /** The catalog names its products; a name the events gave before is kept only when the catalog has none. */
-    private void writeProducts(Connection c) throws SQLException {
-        if (products.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO products (tenant_id, item_id, name, brand, "
-                + "category, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, item_id) DO UPDATE SET "
-                + "name = coalesce(excluded.name, products.name), brand = coalesce(excluded.brand, products.brand), "
-                + "category = coalesce(excluded.category, products.category), updated_at = excluded.updated_at "
-                + "WHERE products.updated_at <= excluded.updated_at")) {
-            for (ProductInfo p : products) {
-                upsert.setObject(1, p.tenant());
-                upsert.setString(2, p.sku());
-                upsert.setString(3, p.name());
-                upsert.setString(4, p.brand());
-                upsert.setString(5, p.category());
-                upsert.setTimestamp(6, Timestamp.from(p.updatedAt()));
-                upsert.addBatch();
-            }
-            upsert.executeBatch();
-        }
     }
 
     private static Map<Key, Level> stored(Connection c, Iterable<Key> keys) throws SQLException {

@@ -35,7 +35,6 @@ import static org.apache.spark.sql.functions.when;
 public final class IntakeErrorsJob {
 
     public static final String QUERY = "intake-errors";
-    private static final String UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
     static final StructType ERROR = new StructType().add("field", DataTypes.StringType)
             .add("reason", DataTypes.StringType);
@@ -67,26 +66,26 @@ public final class IntakeErrorsJob {
                     }
 
                     @Override
-                    public String write(Connection c) throws SQLException {
+                    public ExactlyOnceQuery.Written write(Connection c) throws SQLException {
                         IntakeErrorsSink.Result r = writer.write(c);
-                        return r.refusals() == 0 && r.deadLetters() == 0
+                        return new ExactlyOnceQuery.Written(r.refusals() == 0 && r.deadLetters() == 0
                                 ? null
-                                : String.format(
-                                        "%d refusals, %d alerts, %d dead letters", r.refusals(), r.alerts(),
-                                        r.deadLetters());
+                                : String.format("%d refusals, %d alerts, %d dead letters", r.refusals(), r.alerts(),
+                                        r.deadLetters()),
+                                null);
                     }
                 });
     }
 
-    /** Kafka records to one row per refused event; an unreadable one carries a problem and its Kafka coordinates. */
-    static Dataset<Row> parse(Dataset<Row> kafka) {
-        Dataset<Row> parsed = kafka.select(col("value").cast("string").as("raw"), col("topic"),
-                col("partition").as("kafka_partition"), col("offset").as("kafka_offset"),
-                col("timestamp").as("kafka_time"))
-                .withColumn("e", from_json(col("raw"), SCHEMA, Map.of("mode", "PERMISSIVE")));
+    /**
+     * Records as {@link Streams#kafka} reads them to one row per refused event; an unreadable one carries a problem
+     * and its Kafka coordinates.
+     */
+    static Dataset<Row> parse(Dataset<Row> records) {
+        Dataset<Row> parsed = records.withColumn("e", from_json(col("raw"), SCHEMA, Map.of("mode", "PERMISSIVE")));
         Column received = col("e.received_at").cast("timestamp");
         Column problem = when(col("e").isNull(), lit("not a JSON object"))
-                .when(col("e.tenant_id").isNull().or(col("e.tenant_id").rlike(UUID).unary_$bang()),
+                .when(col("e.tenant_id").isNull().or(col("e.tenant_id").rlike(Streams.UUID_PATTERN).unary_$bang()),
                         lit("tenant_id is missing or not a UUID"))
                 .when(received.isNull(), lit("received_at is missing or not a time"));
         Column ok = problem.isNull();

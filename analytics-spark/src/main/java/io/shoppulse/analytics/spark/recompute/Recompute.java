@@ -155,12 +155,9 @@ public final class Recompute {
             // Sessions that start the day before, or run past midnight, need their other events: a day of margin.
             List<TrafficRecord> traffic = TrafficJob.sessionize(events(spark, config, plan.tenant(),
                     start.minus(1, ChronoUnit.DAYS), end.plus(1, ChronoUnit.DAYS)), config, true).collectAsList();
-            List<Row> orders = OrderEvents.parse(orders(spark, config, plan.tenant(), start, end))
-                    .where("problem IS NULL").collectAsList();
-            TrafficSink trafficSink = new TrafficSink(new TrafficSink.Range(plan.tenant(), start, end),
-                    config.lateness(),
-                    config.anomalyZ());
-            SalesSink salesSink = new SalesSink(config.lateness(), config.anomalyZ(), true, null);
+            List<Row> orders = OrderEvents.parse(orders(spark, config, plan.tenant(), start, end)).collectAsList();
+            TrafficSink trafficSink = TrafficSink.recompute(new TrafficSink.Range(plan.tenant(), start, end));
+            SalesSink salesSink = SalesSink.recompute();
             try (Connection c = db.open()) {
                 trafficSink.preparePartitions(c, traffic);
                 salesSink.preparePartitions(c, orders);
@@ -168,7 +165,7 @@ public final class Recompute {
                 try {
                     clear(c, plan.tenant(), start, end);
                     TrafficSink.Result r = trafficSink.write(c, traffic);
-                    int counted = salesSink.write(c, orders);
+                    int counted = salesSink.write(c, orders).counted();
                     c.commit();
                     LOG.info("recomputed {} for tenant {}: {} events, {} sessions, {} order events", day,
                             plan.tenant(), r.events(), r.sessions(), counted);

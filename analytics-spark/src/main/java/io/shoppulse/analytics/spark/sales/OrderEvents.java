@@ -25,7 +25,6 @@ import static org.apache.spark.sql.functions.when;
 public final class OrderEvents {
 
     private static final DataType MONEY = DataTypes.createDecimalType(19, 4);
-    private static final String UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
     public static final StructType LINE = new StructType().add("kind", DataTypes.StringType)
             .add("sku", DataTypes.StringType).add("quantity", DataTypes.IntegerType).add("amount", MONEY)
@@ -48,16 +47,12 @@ public final class OrderEvents {
     }
 
     /**
-     * Kafka records to rows {tenant_id, event_id, type, at, currency, country, total, refunded, refund_id,
-     * refund_amount, lines, problem, raw, topic, kafka_partition, kafka_offset, dedup_key}; only counted types and unreadable
-     * records are kept.
+     * Records as {@link io.shoppulse.analytics.spark.stream.Streams#kafka} reads them (or a recompute's rebuilt events)
+     * to rows {tenant_id, event_id, type, at, currency, country, total, refunded, refund_id, refund_amount, lines,
+     * problem, raw, topic, kafka_partition, kafka_offset, dedup_key}; only counted types and unreadable records are
+     * kept. Refused here is what the watermark and the deduplication need; what the sink needs of a record's content
+     * it checks itself ({@link SalesSink#countable}).
      */
-    public static Dataset<Row> fromKafka(Dataset<Row> kafka) {
-        return parse(kafka.select(col("value").cast("string").as("raw"), col("topic"),
-                col("partition").as("kafka_partition"), col("offset").as("kafka_offset"),
-                col("timestamp").as("kafka_time")));
-    }
-
     public static Dataset<Row> parse(Dataset<Row> rows) {
         Dataset<Row> parsed = rows.withColumn("e", from_json(col("raw"), SCHEMA, Map.of("mode", "PERMISSIVE")));
         Column at = when(col("e.type").equalTo("order.placed"), col("e.order.placed_at"))
@@ -66,7 +61,6 @@ public final class OrderEvents {
         Column counted = col("e.type").isin((Object[]) COUNTED);
         Column problem = when(col("e").isNull(), lit("not a JSON object"))
                 .when(col("e.tenant_id").isNull(), lit("tenant_id is missing"))
-                .when(col("e.tenant_id").rlike(UUID).unary_$bang(), lit("tenant_id is not a UUID"))
                 .when(col("e.event_id").isNull(), lit("event_id is missing"))
                 .when(col("e.type").isNull(), lit("type is missing"))
                 .when(counted.and(at.isNull()), lit("the event's business time is missing or not a time"))
@@ -74,17 +68,7 @@ public final class OrderEvents {
                 // tenant's events late: such a record is refused instead.
                 .when(counted.and(col("kafka_time").isNotNull())
                         .and(at.gt(col("kafka_time").plus(expr("INTERVAL 5 MINUTES")))),
-                        lit("the event's business time is more than 5 minutes after it reached Kafka"))
-                .when(counted.and(col("e.order.currency").isNull()), lit("order.currency is missing"))
-                .when(counted.and(col("e.order.currency").rlike("^[A-Z]{3}$").unary_$bang()),
-                        lit("order.currency is not an ISO 4217 code"))
-                .when(col("e.type").isin("order.placed", "order.cancelled").and(col("e.order.total").isNull()),
-                        lit("order.total is missing"))
-                .when(counted.and(expr("exists(e.order.lines, l -> l IS NULL OR l.kind IS NULL OR l.sku IS NULL "
-                        + "OR l.quantity IS NULL OR l.amount IS NULL)")),
-                        lit("every order line needs kind, sku, quantity and amount"))
-                .when(col("e.type").equalTo("order.refunded").and(col("e.refund.amount").isNull()),
-                        lit("refund.amount is missing"));
+                        lit("the event's business time is more than 5 minutes after it reached Kafka"));
         return parsed.withColumn("problem", problem).where(col("problem").isNotNull().or(counted))
                 .select(col("e.tenant_id").as("tenant_id"), col("e.event_id").as("event_id"), col("e.type").as("type"),
                         coalesce(at, col("kafka_time")).as("at"), col("e.order.order_id").as("order_id"),

@@ -11,7 +11,6 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Comparator;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -29,11 +28,9 @@ public final class SalesJob {
     public static StreamingQuery start(SparkSession spark, JobConfig config, boolean availableNow)
             throws TimeoutException {
         Streams.Checkpoint checkpoint = Streams.checkpoint(config, QUERY, config.topics().orders());
-        Dataset<Row> events = OrderEvents
-                .fromKafka(Streams.kafka(spark, config, config.topics().orders(), QUERY, checkpoint))
-                .withWatermark("at", config.latenessSpark()).dropDuplicatesWithinWatermark("dedup_key");
-        SalesSink writer = new SalesSink(config.lateness(), config.anomalyZ(), false,
-                checkpoint.name());
+        Dataset<Row> events = OrderEvents.parse(Streams.kafka(spark, config, config.topics().orders(), QUERY,
+                checkpoint)).withWatermark("at", config.latenessSpark()).dropDuplicatesWithinWatermark("dedup_key");
+        SalesSink writer = SalesSink.streaming(checkpoint.name(), config.lateness(), config.anomalyZ());
         return ExactlyOnceQuery.start(events, OutputMode.Append(), QUERY, config, checkpoint, availableNow,
                 rows -> new ExactlyOnceQuery.Batch() {
                     @Override
@@ -42,19 +39,12 @@ public final class SalesJob {
                     }
 
                     @Override
-                    public java.time.Instant newest() {
-                        return rows.stream().filter(r -> r.isNullAt(r.fieldIndex("problem")))
-                                .map(r -> r.<java.sql.Timestamp>getAs("at").toInstant())
-                                .max(Comparator.naturalOrder()).orElse(null);
-                    }
-
-                    @Override
-                    public String write(Connection c) throws SQLException {
-                        int counted = writer.write(c, rows);
-                        return rows.isEmpty()
+                    public ExactlyOnceQuery.Written write(Connection c) throws SQLException {
+                        SalesSink.Result r = writer.write(c, rows);
+                        return new ExactlyOnceQuery.Written(rows.isEmpty()
                                 ? null
-                                : String.format("%d order events, %d dead letters", counted,
-                                        rows.size() - counted);
+                                : String.format("%d order events, %d dead letters", r.counted(), r.deadLetters()),
+                                r.newest());
                     }
                 });
     }

@@ -2,7 +2,10 @@ package io.shoppulse.analytics.spark.sales;
 
 import io.shoppulse.analytics.spark.sink.Alerts;
 import io.shoppulse.analytics.spark.sink.Anomalies;
+import io.shoppulse.analytics.spark.sink.CoOccurrence;
 import io.shoppulse.analytics.spark.sink.Copy;
+import io.shoppulse.analytics.spark.sink.DeadLetters;
+import io.shoppulse.analytics.spark.sink.DeadLetters.DeadLetter;
 import io.shoppulse.analytics.spark.sink.Partitions;
 import io.shoppulse.analytics.spark.sink.Rollups;
 import io.shoppulse.analytics.spark.sink.Rollups.Target;
@@ -10,9 +13,7 @@ import org.apache.spark.sql.Row;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,21 +34,35 @@ import java.util.UUID;
  */
 public final class SalesSink {
 
+    /** Candidates of the revenue check: every tenant and currency that sold in the week up to the hour. */
+    private static final String SELLERS = "SELECT DISTINCT tenant_id, currency FROM sales_day WHERE bucket >= ? AND "
+            + "bucket <= ?";
+
+    private final String scope;
     private final Duration lateness;
     private final double zLimit;
-    private final boolean recompute;
-    private final String scope;
 
-    /**
-     * @param recompute a rebuild of history: no anomaly checks (history raises no alerts) and no bought-together
-     *        pairs (all-time counts, which a rebuild would add twice)
-     * @param scope the stream whose closed hours the anomaly check claims (query@topic)
-     */
-    public SalesSink(Duration lateness, double zLimit, boolean recompute, String scope) {
+    private SalesSink(String scope, Duration lateness, double zLimit) {
         this.scope = scope;
         this.lateness = lateness;
         this.zLimit = zLimit;
-        this.recompute = recompute;
+    }
+
+    /** The streaming sink; {@code scope} is the stream (query@topic) whose closed hours the revenue check claims. */
+    public static SalesSink streaming(String scope, Duration lateness, double zLimit) {
+        return new SalesSink(scope, lateness, zLimit);
+    }
+
+    /**
+     * The sink of a recompute: no anomaly checks (history raises no alerts) and no bought-together pairs (all-time
+     * counts, which a rebuild would add twice).
+     */
+    public static SalesSink recompute() {
+        return new SalesSink(null, null, 0);
+    }
+
+    /** What a batch counted: order events, dead letters, the newest business time counted. */
+    public record Result(int counted, int deadLetters, Instant newest) {
     }
 
     private record SalesKey(UUID tenant, Instant minute, String currency, String country) {
@@ -89,21 +104,19 @@ public final class SalesSink {
         }
     }
 
-    /** Answers how many order events were counted. */
-    public int write(Connection c, List<Row> rows) throws SQLException {
+    public Result write(Connection c, List<Row> rows) throws SQLException {
         Map<SalesKey, Sales> sales = new HashMap<>();
         Map<ProductKey, ProductSales> products = new HashMap<>();
-        Map<String, Long> pairs = new HashMap<>();
-        Map<UUID, Instant> newest = new HashMap<>();
-        List<Row> dead = new ArrayList<>();
-        List<String> reasons = new ArrayList<>();
+        Map<CoOccurrence.Pair, Long> pairs = new HashMap<>();
+        Instant newest = null;
+        List<DeadLetter> dead = new ArrayList<>();
         int counted = 0;
         for (Row r : rows) {
             String problem = r.isNullAt(r.fieldIndex("problem")) ? countable(r) : r.getAs("problem");
             if (problem != null) {
                 // One record that cannot be counted must not stop the query: it goes to the dead letters.
-                dead.add(r);
-                reasons.add(problem);
+                dead.add(new DeadLetter(r.getAs("topic"), r.<Integer>getAs("kafka_partition"),
+                        r.<Long>getAs("kafka_offset"), problem, r.getAs("raw")));
                 continue;
             }
             counted++;
@@ -111,7 +124,7 @@ public final class SalesSink {
             Instant at = r.<Timestamp>getAs("at").toInstant();
             Instant minute = at.truncatedTo(ChronoUnit.MINUTES);
             String currency = r.getAs("currency");
-            newest.merge(tenant, at, (a, b) -> a.isAfter(b) ? a : b);
+            newest = newest == null || at.isAfter(newest) ? at : newest;
             Sales s = sales.computeIfAbsent(new SalesKey(tenant, minute, currency, r.getAs("country")),
                     k -> new Sales());
             List<Row> lines = r.isNullAt(r.fieldIndex("lines")) ? List.of() : r.getList(r.fieldIndex("lines"));
@@ -135,7 +148,7 @@ public final class SalesSink {
                     List<String> sorted = new ArrayList<>(skus);
                     for (int i = 0; i < sorted.size(); i++) {
                         for (int j = i + 1; j < sorted.size(); j++) {
-                            pairs.merge(tenant + "\u0000" + sorted.get(i) + "\u0000" + sorted.get(j), 1L, Long::sum);
+                            pairs.merge(CoOccurrence.Pair.of(tenant, sorted.get(i), sorted.get(j)), 1L, Long::sum);
                         }
                     }
                 }
@@ -177,12 +190,16 @@ public final class SalesSink {
         }
         writeSales(c, sales);
         writeProducts(c, products);
-        writeDead(c, dead, reasons);
-        if (!recompute) {
-            writePairs(c, pairs);
-            checkAnomalies(c, newest);
+        DeadLetters.write(c, SalesJob.QUERY, dead);
+        if (scope != null) {
+            CoOccurrence.add(c, "bought", pairs);
+            if (newest != null) {
+                // Every shop that sold that week, judged once per closed hour: one whose sales stopped is judged too.
+                Alerts.store(c, Anomalies.closedHours(c, scope, newest.minus(lateness), SELLERS, SalesSink::revenue,
+                        zLimit));
+            }
         }
-        return counted;
+        return new Result(counted, dead.size(), newest);
     }
 
     private static void writeSales(Connection c, Map<SalesKey, Sales> sales) throws SQLException {
@@ -219,26 +236,9 @@ public final class SalesSink {
                         "cancelled_amount"));
     }
 
-    private static void writePairs(Connection c, Map<String, Long> pairs) throws SQLException {
-        if (pairs.isEmpty()) {
-            return;
-        }
-        Copy copy = new Copy();
-        pairs.forEach((k, n) -> {
-            String[] parts = k.split("\u0000");
-            copy.row(parts[0], parts[1], parts[2], n);
-        });
-        copy.into(c, "tmp_bought", "tenant_id uuid, item_a text, item_b text, count bigint");
-        try (Statement st = c.createStatement()) {
-            st.executeUpdate("INSERT INTO co_occurrence (tenant_id, kind, item_a, item_b, count) SELECT tenant_id, "
-                    + "'bought', item_a, item_b, count FROM tmp_bought ON CONFLICT (tenant_id, kind, item_a, item_b) "
-                    + "DO UPDATE SET count = co_occurrence.count + excluded.count");
-        }
-    }
-
     /**
-     * The parse refuses what it can see; this repeats its checks on what the sink relies on, so that no record can
-     * fail the batch (a failing batch would fail again on every restart). Answers the problem, or null.
+     * What the sink relies on in a record the parse could read, checked here in one place: a record that failed the
+     * batch would fail it again on every restart. Answers the problem, or null.
      */
     static String countable(Row r) {
         try {
@@ -266,59 +266,6 @@ public final class SalesSink {
             }
         }
         return null;
-    }
-
-    private static void writeDead(Connection c, List<Row> dead, List<String> reasons) throws SQLException {
-        if (dead.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO dead_letters (query_name, topic, "
-                + "kafka_partition, kafka_offset, reason, raw) VALUES ('sales', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-            for (int i = 0; i < dead.size(); i++) {
-                Row d = dead.get(i);
-                insert.setString(1, d.getAs("topic"));
-                insert.setInt(2, d.<Integer>getAs("kafka_partition"));
-                insert.setLong(3, d.<Long>getAs("kafka_offset"));
-                insert.setString(4, reasons.get(i));
-                String raw = d.isNullAt(d.fieldIndex("raw")) ? d.toString() : d.getAs("raw");
-                insert.setString(5, raw == null ? null : raw.replace("\u0000", ""));
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
-    }
-
-    /**
-     * Revenue per currency of each hour this batch closed, for every tenant and currency that sold in the week up to
-     * it, against the same hour of the days before: a shop whose sales stopped is judged too (its hour is 0). Days
-     * before the tenant's first sale in the currency are no baseline.
-     */
-    private void checkAnomalies(Connection c, Map<UUID, Instant> newest) throws SQLException {
-        if (newest.isEmpty()) {
-            return;
-        }
-        Instant closedBefore = java.util.Collections.max(newest.values()).minus(lateness);
-        List<Alerts.Alert> alerts = new ArrayList<>();
-        for (Instant hour : Anomalies.claimHours(c, scope, closedBefore, Duration.ofHours(3))) {
-            Map<UUID, Set<String>> sellers = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT tenant_id, currency FROM sales_day "
-                    + "WHERE bucket >= ? AND bucket <= ?")) {
-                ps.setTimestamp(1, Timestamp.from(hour.truncatedTo(ChronoUnit.DAYS).minus(7, ChronoUnit.DAYS)));
-                ps.setTimestamp(2, Timestamp.from(hour));
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        sellers.computeIfAbsent(rs.getObject(1, UUID.class), k -> new TreeSet<>())
-                                .add(rs.getString(2).trim());
-                    }
-                }
-            }
-            for (Map.Entry<UUID, Set<String>> tenant : sellers.entrySet()) {
-                for (String currency : tenant.getValue()) {
-                    Anomalies.check(c, tenant.getKey(), revenue(currency), hour, zLimit).ifPresent(alerts::add);
-                }
-            }
-        }
-        Alerts.store(c, alerts);
     }
 
     /** Gross revenue of an hour in one currency, 0 when nothing sold; none before the tenant's first sale in it. */

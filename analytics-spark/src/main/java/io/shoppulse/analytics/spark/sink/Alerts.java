@@ -74,7 +74,7 @@ public final class Alerts implements AutoCloseable {
     }
 
     /** Sends every unpublished alert (oldest first, row-locked so two queries never send one twice) and marks it. */
-    public int publishPending(Connection c) throws SQLException {
+    public synchronized int publishPending(Connection c) throws SQLException {
         List<Object[]> sent = new ArrayList<>();
         List<Future<?>> acks = new ArrayList<>();
         try (PreparedStatement select = c.prepareStatement("SELECT tenant_id, alert_id, kind, severity, occurred_at, "
@@ -126,16 +126,9 @@ public final class Alerts implements AutoCloseable {
 
     private static final java.util.Map<String, Alerts> PUBLISHERS = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** After a batch committed: sends what is unpublished; a failure leaves it for the next batch. */
-    public static void publishAfterCommit(Postgres db, String bootstrap, String topic) {
-        Alerts publisher = PUBLISHERS.computeIfAbsent(bootstrap + "/" + topic, k -> new Alerts(bootstrap, topic));
-        try (Connection c = db.open()) {
-            synchronized (publisher) {
-                publisher.publishPending(c);
-            }
-        } catch (Exception e) {
-            LOG.warn("alerts stay unpublished until the next batch: {}", e.getMessage());
-        }
+    /** The one publisher of a broker and topic in this process (the queries share its producer). */
+    public static Alerts publisher(String bootstrap, String topic) {
+        return PUBLISHERS.computeIfAbsent(bootstrap + "/" + topic, k -> new Alerts(bootstrap, topic));
     }
 
     @Override

@@ -16,11 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Anomalies of a closed hour (docs/metrics.md, "Alerts"): the hour's value against the same hour of the previous
- * 7 days that have data; an alert when |z| exceeds the configured threshold. Each (tenant, kind, hour) is checked
- * once, when the hour has closed (its end is older than the newest business time seen minus the lateness).
+ * 7 days that have data; an alert when |z| exceeds the configured threshold. Each hour is judged once per stream,
+ * when it has closed (its end is older than the newest time the stream counted, less what may still arrive).
  */
 public final class Anomalies {
 
@@ -35,27 +36,8 @@ public final class Anomalies {
     public record Measure(String kind, String title, String sql) {
     }
 
-    /** Hours of the last {@code lookback} that closed before {@code closedBefore} and were never checked. */
-    public static List<Instant> hoursToCheck(Connection c, UUID tenant, String kind, Instant closedBefore,
-            Duration lookback) throws SQLException {
-        List<Instant> hours = new ArrayList<>();
-        Instant last = closedBefore.truncatedTo(ChronoUnit.HOURS).minus(1, ChronoUnit.HOURS);
-        for (Instant h = last.minus(lookback); !h.isAfter(last); h = h.plus(1, ChronoUnit.HOURS)) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO anomaly_checks (tenant_id, kind, hour) "
-                    + "VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
-                ps.setObject(1, tenant);
-                ps.setString(2, kind);
-                ps.setTimestamp(3, Timestamp.from(h));
-                if (ps.executeUpdate() == 1) {
-                    hours.add(h);
-                }
-            }
-        }
-        return hours;
-    }
-
     /** Hours of the last {@code lookback} that closed before {@code closedBefore}, claimed once per scope. */
-    public static List<Instant> claimHours(Connection c, String scope, Instant closedBefore, Duration lookback)
+    static List<Instant> claimHours(Connection c, String scope, Instant closedBefore, Duration lookback)
             throws SQLException {
         List<Instant> hours = new ArrayList<>();
         Instant last = closedBefore.truncatedTo(ChronoUnit.HOURS).minus(1, ChronoUnit.HOURS);
@@ -70,6 +52,34 @@ public final class Anomalies {
             }
         }
         return hours;
+    }
+
+    /**
+     * Judges every hour that closed before {@code closedBefore} (the last and the 3 before it not judged yet, claimed
+     * once per {@code scope}) for every candidate: {@code candidatesSql} answers (tenant_id, key) for the parameters
+     * (start of the week before the hour, the hour), and {@code measure} gives the key's measure. So a tenant whose
+     * records stopped is judged too, not only the tenants of a batch.
+     */
+    public static List<Alerts.Alert> closedHours(Connection c, String scope, Instant closedBefore,
+            String candidatesSql, Function<String, Measure> measure, double zLimit) throws SQLException {
+        List<Alerts.Alert> alerts = new ArrayList<>();
+        for (Instant hour : claimHours(c, scope, closedBefore, Duration.ofHours(3))) {
+            List<Object[]> candidates = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(candidatesSql)) {
+                ps.setTimestamp(1, Timestamp.from(hour.truncatedTo(ChronoUnit.DAYS).minus(7, ChronoUnit.DAYS)));
+                ps.setTimestamp(2, Timestamp.from(hour));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        candidates.add(new Object[]{rs.getObject(1, UUID.class), rs.getString(2).trim()});
+                    }
+                }
+            }
+            for (Object[] candidate : candidates) {
+                check(c, (UUID) candidate[0], measure.apply((String) candidate[1]), hour, zLimit)
+                        .ifPresent(alerts::add);
+            }
+        }
+        return alerts;
     }
 
     /** Judges one hour; answers the alert to raise, if any. */

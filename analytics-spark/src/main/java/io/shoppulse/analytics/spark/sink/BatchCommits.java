@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.OptionalLong;
 
 /**
  * The exactly-once record of each query: the last micro-batch applied per (query, checkpoint), read under a row lock
@@ -47,15 +46,14 @@ public final class BatchCommits {
     }
 
     /** Whether the query has ever committed under a checkpoint other than this one (a replaced checkpoint). */
-    public static OptionalLong otherCheckpoints(Connection c, String query, String checkpointId) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement("SELECT count(*) FROM spark_commits WHERE query_name = ? "
-                + "AND checkpoint_id <> ? AND batch_id >= 0")) {
+    public static boolean committedElsewhere(Connection c, String query, String checkpointId) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM spark_commits WHERE "
+                + "query_name = ? AND checkpoint_id <> ? AND batch_id >= 0)")) {
             select.setString(1, query);
             select.setString(2, checkpointId);
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
-                long n = rs.getLong(1);
-                return n == 0 ? OptionalLong.empty() : OptionalLong.of(n);
+                return rs.getBoolean(1);
             }
         }
     }

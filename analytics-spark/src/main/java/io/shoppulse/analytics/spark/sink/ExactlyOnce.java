@@ -27,11 +27,12 @@ public final class ExactlyOnce {
     }
 
     /**
-     * Runs {@code prepare} (committed on its own: partitions) and then {@code apply} with the batch record in one
-     * transaction. Answers false when the batch had been applied before.
+     * Runs {@code prepare} (committed on its own: partitions), then {@code apply} with the batch record in one
+     * transaction, then {@code afterCommit} on the same connection (its failure is logged: what it did not do is left
+     * for the next batch). Answers false when the batch had been applied before.
      */
     public static boolean apply(Postgres db, String query, String checkpointId, long batchId, Work prepare,
-            Work apply) {
+            Work apply, Work afterCommit) {
         long backoff = 200;
         while (true) {
             try (Connection c = db.open()) {
@@ -46,11 +47,17 @@ public final class ExactlyOnce {
                     apply.run(c);
                     BatchCommits.record(c, query, checkpointId, batchId);
                     c.commit();
-                    return true;
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();
                     throw e;
                 }
+                try {
+                    afterCommit.run(c);
+                } catch (SQLException | RuntimeException e) {
+                    LOG.warn("{} batch {}: after the commit: {}", query, batchId, e.getMessage());
+                    c.rollback();
+                }
+                return true;
             } catch (SQLException e) {
                 if (!transient_(e)) {
                     throw new IllegalStateException(query + " batch " + batchId + " failed: " + e.getMessage(), e);

@@ -36,13 +36,14 @@ public final class ExactlyOnceQuery {
         default void prepare(Connection c) throws SQLException {
         }
 
-        /** Writes the batch; answers a line for the log, or null when there was nothing to say. */
-        String write(Connection c) throws SQLException;
+        Written write(Connection c) throws SQLException;
+    }
 
-        /** The newest event time the batch counted, for {@code stream_progress}; null when it counted none. */
-        default Instant newest() {
-            return null;
-        }
+    /**
+     * What a batch wrote: a line for the log (null when there is nothing to say) and the newest event time it counted
+     * (null when none), for {@code stream_progress}.
+     */
+    public record Written(String summary, Instant newest) {
     }
 
     /** Advances the query's progress in the batch's transaction (never backwards). */
@@ -63,8 +64,7 @@ public final class ExactlyOnceQuery {
             Streams.Checkpoint checkpoint, boolean availableNow, Function<List<T>, Batch> batches)
             throws TimeoutException {
         Postgres db = new Postgres(config);
-        String bootstrap = config.kafkaBootstrap();
-        String alertsTopic = config.topics().alerts();
+        Alerts alerts = Alerts.publisher(config.kafkaBootstrap(), config.topics().alerts());
         String checkpointId = checkpoint.id();
         String recordName = checkpoint.name();
         VoidFunction2<Dataset<T>, Long> sink = (batch, batchId) -> {
@@ -72,18 +72,15 @@ public final class ExactlyOnceQuery {
             List<T> rows = batch.collectAsList();
             long computed = System.nanoTime();
             Batch work = batches.apply(rows);
-            boolean applied = ExactlyOnce.apply(db, recordName, checkpointId, batchId, work::prepare, c -> {
-                String summary = work.write(c);
-                progress(c, recordName, work.newest());
-                if (summary != null) {
+            ExactlyOnce.apply(db, recordName, checkpointId, batchId, work::prepare, c -> {
+                Written written = work.write(c);
+                progress(c, recordName, written.newest());
+                if (written.summary() != null) {
                     // Where a batch's time goes: Spark's stages (parse, state, output) versus the PostgreSQL sink.
-                    LOG.info("{} batch {}: {} (spark {} ms, sink {} ms)", query, batchId, summary,
+                    LOG.info("{} batch {}: {} (spark {} ms, sink {} ms)", query, batchId, written.summary(),
                             (computed - started) / 1_000_000, (System.nanoTime() - computed) / 1_000_000);
                 }
-            });
-            if (applied) {
-                Alerts.publishAfterCommit(db, bootstrap, alertsTopic);
-            }
+            }, alerts::publishPending);
         };
         return stream.writeStream().queryName(query).outputMode(mode)
                 .option("checkpointLocation", checkpoint.dir().toString())

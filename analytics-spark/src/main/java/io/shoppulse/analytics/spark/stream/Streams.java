@@ -18,10 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
-import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+
+import static org.apache.spark.sql.functions.col;
 
 /** What every streaming query shares: its checkpoint and its identity, the Kafka source, the trigger. */
 public final class Streams {
@@ -70,19 +70,19 @@ public final class Streams {
         }
     }
 
+    /** A tenant id as the collector and the outboxes write it; every query's parse checks it. */
+    public static final String UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
+    /**
+     * The topic's records as every query reads them: {@code raw} (the value as text), {@code topic},
+     * {@code kafka_partition}, {@code kafka_offset} and {@code kafka_time} (when Kafka took it).
+     */
     public static Dataset<Row> kafka(SparkSession spark, JobConfig config, String topic, String query,
             Checkpoint checkpoint) {
-        return kafka(spark, config, List.of(topic), query, checkpoint);
-    }
-
-    public static Dataset<Row> kafka(SparkSession spark, JobConfig config, List<String> topics, String query,
-            Checkpoint checkpoint) {
-        String topic = String.join(",", topics);
         String starting = "earliest";
         if (checkpoint.fresh()) {
             try (Connection c = new Postgres(config).open()) {
-                OptionalLong others = BatchCommits.otherCheckpoints(c, checkpoint.name(), checkpoint.id());
-                if (others.isPresent()) {
+                if (BatchCommits.committedElsewhere(c, checkpoint.name(), checkpoint.id())) {
                     starting = "latest";
                     LOG.warn("{} starts on a new checkpoint after committing under another: it reads {} from the "
                             + "latest offsets; run ./shoppulse recompute for the hours before now", query, topic);
@@ -98,7 +98,9 @@ public final class Streams {
         if (config.maxOffsetsPerTrigger() > 0) {
             reader = reader.option("maxOffsetsPerTrigger", config.maxOffsetsPerTrigger());
         }
-        return reader.load();
+        return reader.load().select(col("value").cast("string").as("raw"), col("topic"),
+                col("partition").as("kafka_partition"), col("offset").as("kafka_offset"),
+                col("timestamp").as("kafka_time"));
     }
 
     /** The trigger: as configured, or process what is there and stop (tests, catch-up runs). */

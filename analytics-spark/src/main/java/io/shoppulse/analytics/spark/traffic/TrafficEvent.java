@@ -24,7 +24,6 @@ public class TrafficEvent implements Serializable {
     private String deviceClass;
     private BigDecimal value;
     private String currency;
-    private String transactionId;
     private List<EventItem> items;
     private String problem;
     private String raw;
@@ -134,14 +133,6 @@ public class TrafficEvent implements Serializable {
 
     public void setCurrency(String currency) {
         this.currency = currency;
-    }
-
-    public String getTransactionId() {
-        return transactionId;
-    }
-
-    public void setTransactionId(String transactionId) {
-        this.transactionId = transactionId;
     }
 
     public List<EventItem> getItems() {

@@ -1,5 +1,6 @@
 package io.shoppulse.analytics.spark.traffic;
 
+import io.shoppulse.analytics.spark.stream.Streams;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -20,7 +21,6 @@ import static org.apache.spark.sql.functions.when;
 public final class TrafficEvents {
 
     private static final DataType MONEY = DataTypes.createDecimalType(19, 4);
-    private static final String UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
     public static final StructType ITEM = new StructType().add("item_id", DataTypes.StringType)
             .add("item_name", DataTypes.StringType).add("item_brand", DataTypes.StringType)
@@ -34,27 +34,21 @@ public final class TrafficEvents {
             .add("page", new StructType().add("url", DataTypes.StringType).add("path", DataTypes.StringType))
             .add("utm", new StructType().add("source", DataTypes.StringType).add("medium", DataTypes.StringType))
             .add("items", DataTypes.createArrayType(ITEM)).add("value", MONEY).add("currency", DataTypes.StringType)
-            .add("transaction_id", DataTypes.StringType)
             .add("context", new StructType().add("device", new StructType().add("class", DataTypes.StringType)));
 
     private TrafficEvents() {
     }
 
-    /** Kafka records (value, topic, partition, offset, timestamp) to events; unreadable ones carry a problem. */
-    public static Dataset<TrafficEvent> fromKafka(Dataset<Row> kafka) {
-        Dataset<Row> rows = kafka.select(col("value").cast("string").as("raw"), col("topic"),
-                col("partition").as("kafka_partition"), col("offset").as("kafka_offset"),
-                col("timestamp").as("kafka_time"));
-        return parse(rows);
-    }
-
-    /** Rows with a {@code raw} JSON column (and optionally Kafka coordinates) to events. */
+    /**
+     * Records as {@link Streams#kafka} reads them (or a recompute's raw events) to events; unreadable ones carry a
+     * problem.
+     */
     public static Dataset<TrafficEvent> parse(Dataset<Row> rows) {
         Column e = from_json(col("raw"), SCHEMA, Map.of("mode", "PERMISSIVE"));
         Dataset<Row> parsed = rows.withColumn("e", e);
         Column occurred = col("e.occurred_at").cast("timestamp");
         Column problem = when(col("e").isNull(), lit("not a JSON object"))
-                .when(col("e.tenant_id").isNull().or(col("e.tenant_id").rlike(UUID).unary_$bang()),
+                .when(col("e.tenant_id").isNull().or(col("e.tenant_id").rlike(Streams.UUID_PATTERN).unary_$bang()),
                         lit("tenant_id is missing or not a UUID"))
                 .when(col("e.event_id").isNull(), lit("event_id is missing"))
                 .when(col("e.type").isNull(), lit("type is missing"))
@@ -69,7 +63,6 @@ public final class TrafficEvents {
                 coalesce(col("e.page.path"), col("e.page.url")).as("pagePath"), col("e.utm.source").as("utmSource"),
                 col("e.utm.medium").as("utmMedium"), col("e.context.device.class").as("deviceClass"),
                 col("e.value").as("value"), col("e.currency").as("currency"),
-                col("e.transaction_id").as("transactionId"),
                 col("e.items").cast(DataTypes.createArrayType(new StructType().add("itemId", DataTypes.StringType)
                         .add("itemName", DataTypes.StringType).add("itemBrand", DataTypes.StringType)
                         .add("itemCategory", DataTypes.StringType).add("price", MONEY)

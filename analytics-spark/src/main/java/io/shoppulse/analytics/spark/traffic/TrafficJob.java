@@ -15,7 +15,6 @@ import org.apache.spark.sql.streaming.StreamingQueryException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -29,8 +28,8 @@ public final class TrafficJob {
 
     public static final String QUERY = "traffic";
     /**
-     * The layout of the sessionizer's state and output; raise it with any change to {@link SessionState},
-     * {@link SessionSnapshot} or {@link TrafficRecord} (2: event-id fingerprints, per-minute counts).
+     * The layout of the sessionizer's state; raise it with any change to {@link SessionState} or
+     * {@link SessionSnapshot} (2: event-id fingerprints).
      */
     public static final int STATE_VERSION = 2;
 
@@ -42,14 +41,15 @@ public final class TrafficJob {
         Streams.Checkpoint checkpoint = Streams.checkpoint(config, QUERY, STATE_VERSION,
                 config.topics().events());
         Dataset<TrafficEvent> events = TrafficEvents
-                .fromKafka(Streams.kafka(spark, config, config.topics().events(), QUERY, checkpoint))
+                .parse(Streams.kafka(spark, config, config.topics().events(), QUERY, checkpoint))
                 .withWatermark("occurredAt", config.latenessSpark()).as(Encoders.bean(TrafficEvent.class));
         Dataset<TrafficRecord> records = sessionize(events, config, false);
         Duration closesAfter = config.lateness().plus(config.sessionGap());
         double zLimit = config.anomalyZ();
+        String scope = checkpoint.name();
         return ExactlyOnceQuery.start(records, OutputMode.Update(), QUERY, config, checkpoint, availableNow,
                 rows -> new ExactlyOnceQuery.Batch() {
-                    private final TrafficSink writer = new TrafficSink(null, closesAfter, zLimit);
+                    private final TrafficSink writer = TrafficSink.streaming(scope, closesAfter, zLimit);
 
                     @Override
                     public void prepare(Connection c) throws SQLException {
@@ -57,19 +57,13 @@ public final class TrafficJob {
                     }
 
                     @Override
-                    public java.time.Instant newest() {
-                        return rows.stream().filter(r -> "event".equals(r.getKind()))
-                                .map(r -> r.getOccurredAt().toInstant()).max(Comparator.naturalOrder()).orElse(null);
-                    }
-
-                    @Override
-                    public String write(Connection c) throws SQLException {
+                    public ExactlyOnceQuery.Written write(Connection c) throws SQLException {
                         TrafficSink.Result r = writer.write(c, rows);
-                        return r.events() == 0 && r.deadLetters() == 0
+                        return new ExactlyOnceQuery.Written(r.events() == 0 && r.deadLetters() == 0
                                 ? null
-                                : String.format(
-                                        "%d events, %d sessions, %d alerts, %d dead letters", r.events(), r.sessions(),
-                                        r.alerts(), r.deadLetters());
+                                : String.format("%d events, %d sessions, %d alerts, %d dead letters", r.events(),
+                                        r.sessions(), r.alerts(), r.deadLetters()),
+                                r.newest());
                     }
                 });
     }

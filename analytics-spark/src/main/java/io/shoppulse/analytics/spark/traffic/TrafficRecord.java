@@ -20,8 +20,6 @@ import java.sql.Timestamp;
 public class TrafficRecord implements Serializable {
     private String kind;
     private String tenantId;
-    private String eventId;
-    private String type;
     private Timestamp occurredAt;
     private String sessionId;
     private String visitorId;
@@ -70,22 +68,6 @@ public class TrafficRecord implements Serializable {
 
     public void setTenantId(String tenantId) {
         this.tenantId = tenantId;
-    }
-
-    public String getEventId() {
-        return eventId;
-    }
-
-    public void setEventId(String eventId) {
-        this.eventId = eventId;
-    }
-
-    public String getType() {
-        return type;
-    }
-
-    public void setType(String type) {
-        this.type = type;
     }
 
     public Timestamp getOccurredAt() {

@@ -2,13 +2,16 @@ package io.shoppulse.analytics.spark.traffic;
 
 import io.shoppulse.analytics.spark.sink.Alerts;
 import io.shoppulse.analytics.spark.sink.Anomalies;
+import io.shoppulse.analytics.spark.sink.CoOccurrence;
 import io.shoppulse.analytics.spark.sink.Copy;
+import io.shoppulse.analytics.spark.sink.DeadLetters;
+import io.shoppulse.analytics.spark.sink.DeadLetters.DeadLetter;
 import io.shoppulse.analytics.spark.sink.Partitions;
+import io.shoppulse.analytics.spark.sink.Products;
 import io.shoppulse.analytics.spark.sink.Rollups;
 import io.shoppulse.analytics.spark.sink.Rollups.Target;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -50,39 +53,47 @@ public final class TrafficSink {
             "purchases", "events");
     private static final String[] GRAINS = {"minute", "hour", "day"};
 
-    private static final String CONVERSION_SQL = "SELECT sum(converted_sessions)::numeric / sum(sessions) FROM "
-            + "traffic_hour WHERE tenant_id = ? AND bucket = ? HAVING sum(sessions) > 0";
+    private static final Anomalies.Measure CONVERSION = new Anomalies.Measure("conversion_anomaly", "Conversion rate",
+            "SELECT sum(converted_sessions)::numeric / sum(sessions) FROM traffic_hour WHERE tenant_id = ? AND "
+                    + "bucket = ? HAVING sum(sessions) > 0");
 
     private final Range range;
+    private final String scope;
     private final Duration hourClosesAfter;
     private final double zLimit;
 
-    /**
-     * @param range the days a recompute rebuilds, or null when streaming
-     * @param hourClosesAfter how long after an hour's end its conversion rate is final: lateness plus the session
-     *        gap (a session counts at its start, and may convert until it ends)
-     * @param zLimit the anomaly threshold
-     */
-    public TrafficSink(Range range, Duration hourClosesAfter, double zLimit) {
+    private TrafficSink(Range range, String scope, Duration hourClosesAfter, double zLimit) {
         this.range = range;
+        this.scope = scope;
         this.hourClosesAfter = hourClosesAfter;
         this.zLimit = zLimit;
     }
 
-    /** What a batch changed, for logs and tests. */
-    public record Result(int events, int sessions, int alerts, int deadLetters) {
+    /**
+     * The streaming sink.
+     *
+     * @param scope the stream (query@topic) whose closed hours the conversion check claims
+     * @param hourClosesAfter how long after an hour's end its conversion rate is final: lateness plus the session
+     *        gap (a session counts at its start, and may convert until it ends)
+     * @param zLimit the anomaly threshold
+     */
+    public static TrafficSink streaming(String scope, Duration hourClosesAfter, double zLimit) {
+        return new TrafficSink(null, scope, hourClosesAfter, zLimit);
+    }
+
+    /** The sink of a recompute of {@code range}: no pairs, no alerts. */
+    public static TrafficSink recompute(Range range) {
+        return new TrafficSink(range, null, null, 0);
+    }
+
+    /** What a batch changed, for logs and tests; {@code newest} is the newest event minute it counted. */
+    public record Result(int events, int sessions, int alerts, int deadLetters, Instant newest) {
     }
 
     private record SliceKey(UUID tenant, Instant minute, String channel, String device) {
     }
 
     private record ItemKey(UUID tenant, Instant minute, String item) {
-    }
-
-    private record PairKey(UUID tenant, String a, String b) {
-    }
-
-    private record SessionKey(UUID tenant, String session, Instant started) {
     }
 
     /** Partitions every bucket of the batch needs, made (and committed) before the batch's own transaction. */
@@ -112,10 +123,10 @@ public final class TrafficSink {
         List<TrafficRecord> events = new ArrayList<>();
         List<TrafficRecord> sessions = new ArrayList<>();
         List<Alerts.Alert> alerts = new ArrayList<>();
-        Map<PairKey, Long> pairs = new HashMap<>();
+        Map<CoOccurrence.Pair, Long> pairs = new HashMap<>();
         Map<ItemKey, long[]> items = new HashMap<>();
-        Map<String, TrafficRecord> productInfo = new LinkedHashMap<>();
-        List<TrafficRecord> dead = new ArrayList<>();
+        Map<String, Products.Info> products = new LinkedHashMap<>();
+        List<DeadLetter> dead = new ArrayList<>();
         for (TrafficRecord r : rows) {
             switch (r.getKind()) {
                 case "event" -> {
@@ -131,18 +142,22 @@ public final class TrafficSink {
                         counts[0] += r.getProductViews();
                         counts[1] += r.getAddToCarts();
                         counts[2] += r.getPurchases();
-                        productInfo.put(r.getTenantId() + "\u0000" + r.getItemId(), r);
+                        products.put(r.getTenantId() + "\u0000" + r.getItemId(), new Products.Info(uuid(r),
+                                r.getItemId(), r.getItemName(), r.getItemBrand(), r.getItemCategory(),
+                                r.getOccurredAt().toInstant()));
                     }
                 }
                 case "pair" -> {
                     if (range == null) {
-                        pairs.merge(new PairKey(uuid(r), r.getItemId(), r.getOtherItemId()), 1L, Long::sum);
+                        pairs.merge(CoOccurrence.Pair.of(uuid(r), r.getItemId(), r.getOtherItemId()), 1L,
+                                Long::sum);
                     }
                 }
                 case "alert" -> alerts.add(new Alerts.Alert(uuid(r), r.getAlertId(), "cart_abandoned", "info",
                         r.getOccurredAt().toInstant(), "Cart abandoned in session " + r.getSessionId(),
                         r.getDetails()));
-                case "dead" -> dead.add(r);
+                case "dead" -> dead.add(new DeadLetter(r.getTopic(), r.getKafkaPartition(), r.getKafkaOffset(),
+                        r.getProblem(), r.getRaw()));
                 default -> throw new IllegalStateException("unknown record kind " + r.getKind());
             }
         }
@@ -161,7 +176,7 @@ public final class TrafficSink {
             d[14] += e.getEvents();
             counted += e.getEvents();
         }
-        Map<SessionKey, TrafficRecord> sessionRows = new LinkedHashMap<>();
+        Map<String, TrafficRecord> sessionRows = new LinkedHashMap<>();
         for (TrafficRecord s : sessions) {
             boolean isNew = newSessions.contains(sessionKey(s.getTenantId(), s.getSessionId(), s.getStartedAt()));
             SessionSnapshot before = s.getBefore();
@@ -174,39 +189,29 @@ public final class TrafficSink {
                 contribute(traffic, uuid(s), s.getStartedAt(), s.getLastEventAt(), s.getChannel(), s.getDevice(),
                         s.getEvents(), s.isViewedProduct(), s.isAddedToCart(), s.isBeganCheckout(), s.isPurchased(),
                         isNew, 1);
-                sessionRows.put(new SessionKey(uuid(s), s.getSessionId(), s.getStartedAt().toInstant()), s);
+                sessionRows.put(sessionKey(s.getTenantId(), s.getSessionId(), s.getStartedAt()), s);
             }
         }
 
         writeTraffic(c, traffic);
         writeUsers(c, events);
         writeSessions(c, sessionRows.values(), newSessions);
-        writeProducts(c, items, productInfo.values());
-        writePairs(c, pairs);
+        writeProducts(c, items);
+        Products.upsert(c, products.values());
+        Instant newest = events.stream().map(e -> e.getOccurredAt().toInstant()).max(Instant::compareTo)
+                .orElse(null);
         if (range == null) {
-            alerts.addAll(conversionAnomalies(c, events));
-        }
-        int raised = Alerts.store(c, alerts);
-        writeDead(c, dead);
-        return new Result(counted, sessionRows.size(), raised, dead.size());
-    }
-
-    /** The conversion rate of each hour that closed with this batch against the same hour of the days before. */
-    private List<Alerts.Alert> conversionAnomalies(Connection c, List<TrafficRecord> events) throws SQLException {
-        Map<UUID, Instant> newest = new HashMap<>();
-        for (TrafficRecord e : events) {
-            newest.merge(uuid(e), e.getOccurredAt().toInstant(), (a, b) -> a.isAfter(b) ? a : b);
-        }
-        List<Alerts.Alert> found = new ArrayList<>();
-        Anomalies.Measure conversion = new Anomalies.Measure("conversion_anomaly", "Conversion rate",
-                CONVERSION_SQL);
-        for (Map.Entry<UUID, Instant> e : newest.entrySet()) {
-            for (Instant hour : Anomalies.hoursToCheck(c, e.getKey(), conversion.kind(), e.getValue().minus(
-                    hourClosesAfter), Duration.ofHours(3))) {
-                Anomalies.check(c, e.getKey(), conversion, hour, zLimit).ifPresent(found::add);
+            CoOccurrence.add(c, "viewed", pairs);
+            if (newest != null) {
+                // Every tenant with traffic that week, judged once per closed hour of the stream.
+                alerts.addAll(Anomalies.closedHours(c, scope, newest.minus(hourClosesAfter), "SELECT DISTINCT "
+                        + "tenant_id, '' FROM traffic_day WHERE bucket >= ? AND bucket <= ?", key -> CONVERSION,
+                        zLimit));
             }
         }
-        return found;
+        int raised = Alerts.store(c, alerts);
+        DeadLetters.write(c, TrafficJob.QUERY, dead);
+        return new Result(counted, sessionRows.size(), raised, dead.size(), newest);
     }
 
     private boolean inRange(Timestamp t) {
@@ -391,8 +396,7 @@ public final class TrafficSink {
         }
     }
 
-    private static void writeProducts(Connection c, Map<ItemKey, long[]> items, Iterable<TrafficRecord> info)
-            throws SQLException {
+    private static void writeProducts(Connection c, Map<ItemKey, long[]> items) throws SQLException {
         if (items.isEmpty()) {
             return;
         }
@@ -404,54 +408,6 @@ public final class TrafficSink {
                 new Target("product_hour", "hour")), List.of("item_id"),
                 List.of("views", "add_to_carts",
                         "purchases"));
-        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO products (tenant_id, item_id, name, brand, "
-                + "category, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, item_id) DO UPDATE SET "
-                + "name = coalesce(excluded.name, products.name), brand = coalesce(excluded.brand, products.brand), "
-                + "category = coalesce(excluded.category, products.category), updated_at = excluded.updated_at "
-                + "WHERE products.updated_at <= excluded.updated_at")) {
-            for (TrafficRecord r : info) {
-                upsert.setObject(1, uuid(r));
-                upsert.setString(2, r.getItemId());
-                upsert.setString(3, r.getItemName());
-                upsert.setString(4, r.getItemBrand());
-                upsert.setString(5, r.getItemCategory());
-                upsert.setTimestamp(6, r.getOccurredAt());
-                upsert.addBatch();
-            }
-            upsert.executeBatch();
-        }
-    }
-
-    private static void writePairs(Connection c, Map<PairKey, Long> pairs) throws SQLException {
-        if (pairs.isEmpty()) {
-            return;
-        }
-        Copy copy = new Copy();
-        pairs.forEach((k, n) -> copy.row(k.tenant(), k.a(), k.b(), n));
-        copy.into(c, "tmp_pairs", "tenant_id uuid, item_a text, item_b text, count bigint");
-        try (Statement st = c.createStatement()) {
-            st.executeUpdate("INSERT INTO co_occurrence (tenant_id, kind, item_a, item_b, count) SELECT tenant_id, "
-                    + "'viewed', item_a, item_b, count FROM tmp_pairs ON CONFLICT (tenant_id, kind, item_a, item_b) "
-                    + "DO UPDATE SET count = co_occurrence.count + excluded.count");
-        }
-    }
-
-    public static void writeDead(Connection c, List<TrafficRecord> dead) throws SQLException {
-        if (dead.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO dead_letters (query_name, topic, "
-                + "kafka_partition, kafka_offset, reason, raw) VALUES ('traffic', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-            for (TrafficRecord d : dead) {
-                insert.setString(1, d.getTopic() == null ? "(recompute)" : d.getTopic());
-                insert.setInt(2, d.getKafkaPartition() == null ? -1 : d.getKafkaPartition());
-                insert.setLong(3, d.getKafkaOffset() == null ? -1 : d.getKafkaOffset());
-                insert.setString(4, d.getProblem());
-                insert.setString(5, d.getRaw() == null ? null : d.getRaw().replace("\u0000", ""));
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
     }
 
     static Instant minute(Timestamp t) {
