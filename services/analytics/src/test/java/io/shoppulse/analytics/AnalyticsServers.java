@@ -11,14 +11,13 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * The real servers behind the analytics service: PostgreSQL (its own login), Keycloak, Kafka (with the lane's
- * dead-letter topic). One set for every test class, so Quarkus starts once.
+ * The real servers behind the analytics service: PostgreSQL (its own login), Keycloak, Kafka (its topics, the lane's
+ * dead-letter topic among them, made by the launcher from infra/kafka/topics.conf). One set for every test class, so Quarkus starts once.
  */
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = AnalyticsDatabaseResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = KeycloakResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = DeadLetterTopicResource.class, restrictToAnnotatedClass = false)
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 public @interface AnalyticsServers {

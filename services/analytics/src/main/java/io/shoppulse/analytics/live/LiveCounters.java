@@ -229,7 +229,8 @@ public final class LiveCounters {
                 }
             }
             Instant activeSince = now.minus(sessionWindow);
-            sessions.values().removeIf(last -> last.isBefore(activeSince));
+            // Counted, not removed: a view under the lock the consumer also takes stays a read; prune() removes.
+            long active = sessions.values().stream().filter(last -> !last.isBefore(activeSince)).count();
             List<LiveMinute> recent = new ArrayList<>(recentMinutes);
             for (int i = 1; i <= recentMinutes; i++) {
                 Instant m = current.minus(i, ChronoUnit.MINUTES);
@@ -245,7 +246,7 @@ public final class LiveCounters {
                 }
             }
             double perSecond = Math.round(recentEvents * 100.0 / rateSeconds) / 100.0;
-            return new LiveView(tenant, current, live.events, perSecond, sessions.size(), live.orders,
+            return new LiveView(tenant, current, live.events, perSecond, active, live.orders,
                     strings(live.revenue), LiveMinute.LIVE, recent);
         }
 

@@ -35,6 +35,8 @@ public class LiveLane {
     private final MeterRegistry registry;
     private final Timer lag;
     private final Map<String, Counter> consumed = new ConcurrentHashMap<>();
+    /** The counters of the two topics by outcome, made once: the consumer looks one up per record. */
+    private final Map<String, Counter[]> outcomes = new ConcurrentHashMap<>();
 
     public LiveLane(AnalyticsConfig config, MeterRegistry registry) {
         this.config = config.live();
@@ -55,7 +57,8 @@ public class LiveLane {
         LiveRecord record = config.ordersTopic().equals(topic) ? RecordParser.order(body) : RecordParser.event(body);
         lag.record(Duration.between(record.occurredAt(), Instant.now()).abs());
         LiveCounters.Outcome outcome = counters.apply(record);
-        counter(topic, outcome.name().toLowerCase()).increment();
+        outcomes.computeIfAbsent(topic == null ? "unknown" : topic, this::outcomeCounters)[outcome.ordinal()]
+                .increment();
     }
 
     /** Replaces the exchange's body by the dead letter: the reason, where the record came from, and the record. */
@@ -91,6 +94,15 @@ public class LiveLane {
 
     public LiveCounters counters() {
         return counters;
+    }
+
+    private Counter[] outcomeCounters(String topic) {
+        LiveCounters.Outcome[] all = LiveCounters.Outcome.values();
+        Counter[] byOutcome = new Counter[all.length];
+        for (LiveCounters.Outcome o : all) {
+            byOutcome[o.ordinal()] = counter(topic, o.name().toLowerCase());
+        }
+        return byOutcome;
     }
 
     private Counter counter(String topic, String outcome) {

@@ -1,5 +1,6 @@
 package io.shoppulse.analytics.live;
 
+import io.shoppulse.analytics.config.AnalyticsConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -13,26 +14,27 @@ public class LiveLaneRoute extends RouteBuilder {
 
     private final LiveLane lane;
     private final Reconciliation reconciliation;
+    private final AnalyticsConfig.Live config;
 
-    public LiveLaneRoute(LiveLane lane, Reconciliation reconciliation) {
+    public LiveLaneRoute(LiveLane lane, Reconciliation reconciliation, AnalyticsConfig config) {
         this.lane = lane;
         this.reconciliation = reconciliation;
+        this.config = config.live();
     }
 
     @Override
     public void configure() {
         onException(BadRecordException.class).handled(true)
                 .bean(lane, "rejected")
-                .to("kafka:{{shoppulse.analytics.live.dead-letter-topic}}?brokers={{kafka.bootstrap.servers}}"
+                .to("kafka:" + config.deadLetterTopic() + "?brokers={{kafka.bootstrap.servers}}"
                         + "&requestRequiredAcks=all&maxBlockMs=10000");
 
-        from("kafka:{{shoppulse.analytics.live.events-topic}},{{shoppulse.analytics.live.orders-topic}}"
-                + "?brokers={{kafka.bootstrap.servers}}&groupId={{shoppulse.analytics.live.group-id}}"
-                + "&autoOffsetReset=latest&clientId=analytics-live")
+        from("kafka:" + config.eventsTopic() + "," + config.ordersTopic() + "?brokers={{kafka.bootstrap.servers}}"
+                + "&groupId=" + config.groupId() + "&autoOffsetReset=latest&clientId=analytics-live")
                 .routeId("analytics-live-lane")
                 .bean(lane, "accept");
 
-        from("timer:analytics-live-reconciliation?period={{shoppulse.analytics.live.reconcile-every:10s}}")
+        from("timer:analytics-live-reconciliation?period=" + config.reconcileEvery().toMillis())
                 .routeId("analytics-live-reconciliation")
                 .bean(reconciliation, "run");
     }

@@ -1,6 +1,5 @@
 package io.shoppulse.analytics.model;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -16,10 +15,6 @@ public enum Grain {
 
     public String suffix() {
         return name().toLowerCase();
-    }
-
-    public Duration step() {
-        return unit.getDuration();
     }
 
     /** The first bucket that starts at or after {@code t}. */

@@ -1,6 +1,5 @@
 package io.shoppulse.analytics.service;
 
-import io.shoppulse.analytics.config.AnalyticsConfig;
 import io.shoppulse.analytics.model.AlertPage;
 import io.shoppulse.analytics.model.Funnel;
 import io.shoppulse.analytics.model.Grain;
@@ -33,12 +32,9 @@ public class AnalyticsService {
 
     private final RollupRepository rollups;
     private final Transactions tx;
-    private final AnalyticsConfig.Query limits;
-
-    public AnalyticsService(RollupRepository rollups, Transactions tx, AnalyticsConfig config) {
+    public AnalyticsService(RollupRepository rollups, Transactions tx) {
         this.rollups = rollups;
         this.tx = tx;
-        this.limits = config.query();
     }
 
     public KpiReport kpis(UUID tenant, Params.Range range, Grain grain, String channel, String device) {
@@ -118,10 +114,6 @@ public class AnalyticsService {
     public AlertPage alerts(UUID tenant, Params.Range range, String kind, int limit) {
         return new AlertPage(range.from(), range.to(),
                 tx.inTransaction(c -> rollups.alerts(c, tenant, range.from(), range.to(), kind, limit)));
-    }
-
-    public AnalyticsConfig.Query limits() {
-        return limits;
     }
 
     static Sales sales(RollupRepository.SalesRow s) {
