@@ -58,8 +58,7 @@ kafka_healthy() { tcp_open "$SHOPPULSE_KAFKA_HOST" "$SHOPPULSE_KAFKA_PORT"; }
 kafka_up() {
   if is_running kafka && kafka_healthy; then
     ok "kafka already running"
-    # A checkout that added topics since the broker started gets them now.
-    [[ "$SP_ROOT/infra/kafka/topics.conf" -nt "$KAFKA_HOME/topics.created" ]] && kafka_topics
+    kafka_topics_current
     return 0
   fi
   kafka_healthy && die "port $SHOPPULSE_KAFKA_PORT is taken by a process ./shoppulse did not start; stop it or set SHOPPULSE_KAFKA_PORT"
@@ -77,6 +76,16 @@ kafka_up() {
     -Dlog4j2.configurationFile="$SP_ROOT/infra/kafka/log4j2.properties" kafka.Kafka "$KAFKA_HOME/server.properties"
   wait_for kafka 90 kafka_healthy
   kafka_topics
+}
+
+# A checkout that added topics since they were last made (also on a broker someone else started) gets them now.
+kafka_topics_current() {
+  if [[ "$SP_ROOT/infra/kafka/topics.conf" -nt "$KAFKA_HOME/topics.created" ]]; then
+    mkdir -p "$KAFKA_HOME"
+    kafka_libs
+    kafka_topics
+  fi
+  return 0
 }
 
 # Creates the topics in topics.conf that do not exist yet, in one JVM.

@@ -111,6 +111,7 @@ run_tests() {
   postgres_up
   rabbitmq_up
   ensure_server kafka kafka_healthy kafka_up
+  kafka_topics_current
   ensure_server keycloak keycloak_healthy keycloak_up
 
   info "Running every module's tests (mvn verify)"
