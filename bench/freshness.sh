@@ -138,7 +138,7 @@ bench_main() {
     --argjson batch "$BENCH_BATCH" --argjson conns "$BENCH_CONNECTIONS" --argjson step "$BENCH_STEP_S" \
     --argjson settle "$BENCH_SETTLE_S" --argjson timeout "$BENCH_PROBE_TIMEOUT_S" \
     --argjson sessions "$BENCH_SESSIONS" --argjson per_session "$BENCH_SESSION_EVENTS" \
-    '([.steps[] | select(.sustained)] | last) as $best
+    '(.steps[: (.steps | map(.sustained) | index(false)) // (.steps | length)] | last) as $best
      | {benchmark: "freshness", date: $date, machine: {cpu: $cpu, cpu_cores: $cores, memory_gib: $mem},
         load: {tool: "bench/tools/Freshness.java (java.net.http, open loop: a fixed schedule of requests)",
                batch_events: $batch, max_in_flight: $conns, sessions: $sessions, events_per_session: $per_session,

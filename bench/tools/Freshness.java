@@ -842,12 +842,18 @@ public final class Freshness {
             return Math.min(lagEnd.total, f.minLag(endMs - edgeMs(), endMs, lagEnd.total));
         }
 
+        /**
+         * Spark keeps up when its lag at the end of the window is no more than two seconds of the load above the lag
+         * at its start (a batch in flight at either edge); anything more is a backlog that grows with time.
+         */
         long allowedGrowth() {
-            return (long) Math.ceil(0.05 * (sent1 - sent0));
+            return (long) Math.ceil(2 * loadPerS());
         }
 
+        /** Lag that grew, or could not be read (-1), or a load that fell short: the step is not sustained. */
         boolean laggedOrShort(int target) {
-            return lagAtEnd() > lagAtStart() + allowedGrowth() || loadPerS() < 0.9 * target;
+            return lagAtStart() < 0 || lagAtEnd() < 0 || lagAtEnd() > lagAtStart() + allowedGrowth()
+                    || loadPerS() < 0.9 * target;
         }
 
         ObjectNode toJson(int target) {
@@ -954,7 +960,9 @@ public final class Freshness {
         s.put("live_unresolved", liveUnresolved);
         long target = s.get("target_events_per_s").asLong();
         List<String> why = new ArrayList<>();
-        if (s.get("lag_end").asLong() > s.get("lag_start").asLong() + s.get("lag_allowed_growth").asLong()) {
+        if (s.get("lag_start").asLong() < 0 || s.get("lag_end").asLong() < 0) {
+            why.add("spark lag not measured");
+        } else if (s.get("lag_end").asLong() > s.get("lag_start").asLong() + s.get("lag_allowed_growth").asLong()) {
             why.add("spark lag grew");
         }
         if (sparkTimeouts > 0) {
