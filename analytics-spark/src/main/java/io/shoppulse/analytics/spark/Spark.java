@@ -18,6 +18,7 @@ public final class Spark {
                         "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider")
                 .config("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true")
                 .config("spark.sql.streaming.noDataMicroBatches.enabled", "true")
+                .config("spark.sql.streaming.pollingDelay", config.idlePoll().toMillis() + "ms")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.adaptive.enabled", "false")
                 .getOrCreate();

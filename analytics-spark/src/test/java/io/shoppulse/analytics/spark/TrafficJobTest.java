@@ -136,7 +136,7 @@ class TrafficJobTest {
                 + "'Apparel'", t)).containsEntry("views", new java.math.BigDecimal(1));
 
         assertThat(row(config, "SELECT reason FROM dead_letters WHERE topic = ?", config.topics().events()))
-                .containsEntry("reason", "tenant_id is missing or not a UUID");
+                .containsEntry("reason", "not a JSON object");
     }
 
     @Test

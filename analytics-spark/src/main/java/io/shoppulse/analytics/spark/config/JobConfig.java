@@ -13,12 +13,15 @@ import java.util.function.Function;
  * @param lateness how late an event may arrive and still count (the watermark delay)
  * @param sessionGap inactivity that ends a session
  * @param trigger micro-batch interval; zero runs the next batch as soon as one finishes
+ * @param idlePoll how long a query that found no new records waits before it asks Kafka again (Spark's default of
+ *        10 ms has every idle query ask a hundred times a second)
  * @param maxOffsetsPerTrigger cap on records per micro-batch, so a backlog is worked off in bounded batches
  * @param archiveGroup the collector archive's consumer group, whose progress a recompute waits for
  */
 public record JobConfig(String master, String kafkaBootstrap, String jdbcUrl, String dbUser, String dbPassword,
         Path checkpoints, Topics topics, Duration lateness, Duration sessionGap, Duration trigger,
-        long maxOffsetsPerTrigger, int shufflePartitions, double anomalyZ, Path statusFile, String archiveGroup)
+        Duration idlePoll, long maxOffsetsPerTrigger, int shufflePartitions, double anomalyZ, Path statusFile,
+        String archiveGroup)
         implements
             Serializable {
 
@@ -57,6 +60,7 @@ public record JobConfig(String master, String kafkaBootstrap, String jdbcUrl, St
                 duration(get.apply("SHOPPULSE_ANALYTICS_LATENESS"), Duration.ofMinutes(10)),
                 duration(get.apply("SHOPPULSE_ANALYTICS_SESSION_GAP"), Duration.ofMinutes(30)),
                 duration(get.apply("SHOPPULSE_SPARK_TRIGGER"), Duration.ZERO),
+                duration(get.apply("SHOPPULSE_SPARK_IDLE_POLL"), Duration.ofMillis(100)),
                 Long.parseLong(or(get.apply("SHOPPULSE_SPARK_MAX_OFFSETS_PER_TRIGGER"), "100000")),
                 Integer.parseInt(or(get.apply("SHOPPULSE_SPARK_SHUFFLE_PARTITIONS"), "2")),
                 Double.parseDouble(or(get.apply("SHOPPULSE_ANALYTICS_ANOMALY_Z"), "3")),
@@ -66,12 +70,13 @@ public record JobConfig(String master, String kafkaBootstrap, String jdbcUrl, St
 
     public JobConfig withTopics(Topics other) {
         return new JobConfig(master, kafkaBootstrap, jdbcUrl, dbUser, dbPassword, checkpoints, other, lateness,
-                sessionGap, trigger, maxOffsetsPerTrigger, shufflePartitions, anomalyZ, statusFile, archiveGroup);
+                sessionGap, trigger, idlePoll, maxOffsetsPerTrigger, shufflePartitions, anomalyZ, statusFile,
+                archiveGroup);
     }
 
     public JobConfig withCheckpoints(Path dir) {
         return new JobConfig(master, kafkaBootstrap, jdbcUrl, dbUser, dbPassword, dir, topics, lateness, sessionGap,
-                trigger, maxOffsetsPerTrigger, shufflePartitions, anomalyZ, statusFile, archiveGroup);
+                trigger, idlePoll, maxOffsetsPerTrigger, shufflePartitions, anomalyZ, statusFile, archiveGroup);
     }
 
     /** Spark's delay syntax for {@code withWatermark}. */

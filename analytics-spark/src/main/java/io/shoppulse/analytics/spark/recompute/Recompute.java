@@ -153,8 +153,8 @@ public final class Recompute {
             Instant start = day.atStartOfDay(ZoneOffset.UTC).toInstant();
             Instant end = start.plus(1, ChronoUnit.DAYS);
             // Sessions that start the day before, or run past midnight, need their other events: a day of margin.
-            List<TrafficRecord> traffic = TrafficJob.sessionize(events(spark, config, plan.tenant(),
-                    start.minus(1, ChronoUnit.DAYS), end.plus(1, ChronoUnit.DAYS)), config, true).collectAsList();
+            List<TrafficRecord> traffic = TrafficJob.sessionizeBatch(events(spark, config, plan.tenant(),
+                    start.minus(1, ChronoUnit.DAYS), end.plus(1, ChronoUnit.DAYS)), config).collectAsList();
             List<Row> orders = OrderEvents.parse(orders(spark, config, plan.tenant(), start, end)).collectAsList();
             TrafficSink trafficSink = TrafficSink.recompute(new TrafficSink.Range(plan.tenant(), start, end));
             SalesSink salesSink = SalesSink.recompute();

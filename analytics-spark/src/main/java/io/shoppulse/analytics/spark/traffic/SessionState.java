@@ -36,6 +36,7 @@ public class SessionState implements Serializable {
     private BigDecimal cartValue;
     private String cartCurrency;
     private SessionSnapshot emitted;
+    private long timerAt;
 
     public String getTenantId() {
         return tenantId;
@@ -229,4 +230,12 @@ public class SessionState implements Serializable {
         this.emitted = emitted;
     }
 
+    /** The event time at which the session's inactivity timer fires (its registered timer). */
+    public long getTimerAt() {
+        return timerAt;
+    }
+
+    public void setTimerAt(long timerAt) {
+        this.timerAt = timerAt;
+    }
 }

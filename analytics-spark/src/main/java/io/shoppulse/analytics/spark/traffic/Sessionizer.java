@@ -3,9 +3,9 @@ package io.shoppulse.analytics.spark.traffic;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
-import org.apache.spark.sql.streaming.GroupState;
+import org.apache.spark.api.java.function.FlatMapGroupsFunction;
 
+import java.io.Serializable;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -24,11 +24,11 @@ import java.util.UUID;
  * Sessionization by (tenant, session_id) with an inactivity gap (docs/metrics.md, "Sessions"). Per group and
  * micro-batch it counts each event id once, folds late and out-of-order events into the session, and emits what
  * changed: the counted events and their products, the session's new snapshot beside the one it last reported,
- * viewed-together pairs, and, when the session times out with a cart and no purchase, a cart-abandonment alert.
- * The same function runs in a streaming query (event-time timeouts end sessions) and in the batch recompute (every
- * session ends with the data).
+ * viewed-together pairs, and, when the session ends with a cart and no purchase, a cart-abandonment alert. The same
+ * fold runs in the streaming query ({@link SessionProcessor}: state and event-time timers of transformWithState) and
+ * in the batch recompute ({@link #batch}: every session ends with the data).
  */
-public class Sessionizer implements FlatMapGroupsWithStateFunction<String, TrafficEvent, SessionState, TrafficRecord> {
+public class Sessionizer implements Serializable {
 
     /** The grouping key of records no job can read: they pass straight through to the dead letters. */
     public static final String DEAD = "#dead";
@@ -53,23 +53,39 @@ public class Sessionizer implements FlatMapGroupsWithStateFunction<String, Traff
         return e.getProblem() != null ? DEAD : e.getTenantId() + "\u0000" + e.getSessionId();
     }
 
-    @Override
-    public Iterator<TrafficRecord> call(String key, Iterator<TrafficEvent> input, GroupState<SessionState> state) {
+    /** What one group's events did: the records to emit, and the session to keep (null when none is open). */
+    public record Step(List<TrafficRecord> out, SessionState session) {
+    }
+
+    /** The batch recompute's function: a group's events from first to last, every session ended at the end. */
+    public static FlatMapGroupsFunction<String, TrafficEvent, TrafficRecord> batch(Duration gap) {
+        Sessionizer sessions = new Sessionizer(gap, true);
+        return (key, input) -> sessions.fold(key, input, null).out().iterator();
+    }
+
+    /** The time at which an open session ends unless another event comes: its last event plus the gap. */
+    public long endsAt(SessionState s) {
+        return s.getLastEventAt().getTime() + gapMs;
+    }
+
+    /** A session whose inactivity timer fired: its final snapshot and, with a cart left, the alert. */
+    public List<TrafficRecord> expire(SessionState s) {
+        List<TrafficRecord> out = new ArrayList<>();
+        end(s, out);
+        return out;
+    }
+
+    /** Folds a group's new events into its open session ({@code open}, null when none). */
+    public Step fold(String key, Iterator<TrafficEvent> input, SessionState open) {
         List<TrafficRecord> out = new ArrayList<>();
         if (DEAD.equals(key)) {
             input.forEachRemaining(e -> out.add(dead(e)));
-            return out.iterator();
-        }
-        if (state.hasTimedOut()) {
-            SessionState ended = state.get();
-            end(ended, out);
-            state.remove();
-            return out.iterator();
+            return new Step(out, null);
         }
         List<TrafficEvent> events = new ArrayList<>();
         input.forEachRemaining(events::add);
         events.sort(Comparator.comparing(TrafficEvent::getOccurredAt).thenComparing(TrafficEvent::getEventId));
-        SessionState s = state.exists() ? state.get() : null;
+        SessionState s = open;
         Set<Long> seen = s == null ? new HashSet<>() : new HashSet<>(s.getEventIds());
         Counts counts = new Counts();
         boolean changed = false;
@@ -98,20 +114,17 @@ public class Sessionizer implements FlatMapGroupsWithStateFunction<String, Traff
         }
         out.addAll(counts.records());
         if (s == null) {
-            return out.iterator();
+            return new Step(out, null);
         }
         if (batch) {
             end(s, out);
-            return out.iterator();
+            return new Step(out, null);
         }
         if (changed) {
             out.add(snapshot(s, false));
             s.setEmitted(emitted(s));
         }
-        state.update(s);
-        long timeout = s.getLastEventAt().getTime() + gapMs;
-        state.setTimeoutTimestamp(Math.max(timeout, state.getCurrentWatermarkMs() + 1));
-        return out.iterator();
+        return new Step(out, s);
     }
 
     private static SessionState start(TrafficEvent e) {

@@ -7,10 +7,10 @@ import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.GroupStateTimeout;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.TimeMode;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  * The traffic query: one read of {@code shop.events.v1} feeds the KPIs, product behaviour, sessions and funnels,
  * distinct and new visitors, viewed-together counts, cart-abandonment alerts and the events' dead letters.
  * Explicit schema, event-time watermark (late events beyond it are dropped and never counted), deduplication by
- * event id inside each session's state, sessionization with flatMapGroupsWithState, its own checkpoint, and an
+ * event id inside each session's state, sessionization with transformWithState (event-time timers), its own checkpoint, and an
  * exactly-once sink (see {@link TrafficSink}, {@link ExactlyOnceQuery}).
  */
 public final class TrafficJob {
@@ -29,9 +29,9 @@ public final class TrafficJob {
     public static final String QUERY = "traffic";
     /**
      * The layout of the sessionizer's state; raise it with any change to {@link SessionState} or
-     * {@link SessionSnapshot} (2: event-id fingerprints).
+     * {@link SessionSnapshot} (2: event-id fingerprints; 3: transformWithState with event-time timers).
      */
-    public static final int STATE_VERSION = 2;
+    public static final int STATE_VERSION = 3;
 
     private TrafficJob() {
     }
@@ -43,7 +43,9 @@ public final class TrafficJob {
         Dataset<TrafficEvent> events = TrafficEvents
                 .parse(Streams.kafka(spark, config, config.topics().events(), QUERY, checkpoint))
                 .withWatermark("occurredAt", config.latenessSpark()).as(Encoders.bean(TrafficEvent.class));
-        Dataset<TrafficRecord> records = sessionize(events, config, false);
+        Dataset<TrafficRecord> records = events.groupByKey((MapFunction<TrafficEvent, String>) Sessionizer::key,
+                Encoders.STRING()).transformWithState(new SessionProcessor(config.sessionGap()), TimeMode.EventTime(),
+                        OutputMode.Update(), Encoders.bean(TrafficRecord.class));
         Duration closesAfter = config.lateness().plus(config.sessionGap());
         double zLimit = config.anomalyZ();
         String scope = checkpoint.name();
@@ -68,12 +70,10 @@ public final class TrafficJob {
                 });
     }
 
-    /** The sessionizer over events grouped by (tenant, session); also what the recompute runs in batch. */
-    public static Dataset<TrafficRecord> sessionize(Dataset<TrafficEvent> events, JobConfig config, boolean batch) {
+    /** The recompute's sessionizer: the streaming query's fold over a batch of events, every session ended. */
+    public static Dataset<TrafficRecord> sessionizeBatch(Dataset<TrafficEvent> events, JobConfig config) {
         return events.groupByKey((MapFunction<TrafficEvent, String>) Sessionizer::key, Encoders.STRING())
-                .flatMapGroupsWithState(new Sessionizer(config.sessionGap(), batch), OutputMode.Update(),
-                        Encoders.bean(SessionState.class), Encoders.bean(TrafficRecord.class),
-                        batch ? GroupStateTimeout.NoTimeout() : GroupStateTimeout.EventTimeTimeout());
+                .flatMapGroups(Sessionizer.batch(config.sessionGap()), Encoders.bean(TrafficRecord.class));
     }
 
     /** Runs the query until it stops (AvailableNow) or fails. */
