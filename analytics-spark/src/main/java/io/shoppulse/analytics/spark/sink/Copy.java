@@ -36,10 +36,14 @@ public final class Copy {
         return count;
     }
 
-    /** Creates {@code temp} (dropped at commit) with {@code columns} and loads the rows into it. */
+    /**
+     * Loads the rows into {@code temp}, a temporary table of {@code columns} emptied at every commit. It is made once
+     * per connection and kept: making and dropping tables in every batch would bloat PostgreSQL's catalog. A name
+     * always has the same columns, and a transaction fills it once.
+     */
     public void into(Connection c, String temp, String columns) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TEMP TABLE " + temp + " (" + columns + ") ON COMMIT DROP");
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS " + temp + " (" + columns + ") ON COMMIT DELETE ROWS");
         }
         if (count == 0) {
             return;

@@ -31,11 +31,12 @@ public final class ExactlyOnce {
      * transaction, then {@code afterCommit} on the same connection (its failure is logged: what it did not do is left
      * for the next batch). Answers false when the batch had been applied before.
      */
-    public static boolean apply(Postgres db, String query, String checkpointId, long batchId, Work prepare,
+    public static boolean apply(Postgres.Kept db, String query, String checkpointId, long batchId, Work prepare,
             Work apply, Work afterCommit) {
         long backoff = 200;
         while (true) {
-            try (Connection c = db.open()) {
+            try {
+                Connection c = db.get();
                 try {
                     prepare.run(c);
                     c.commit();
@@ -59,6 +60,7 @@ public final class ExactlyOnce {
                 }
                 return true;
             } catch (SQLException e) {
+                db.discard();
                 if (!transient_(e)) {
                     throw new IllegalStateException(query + " batch " + batchId + " failed: " + e.getMessage(), e);
                 }

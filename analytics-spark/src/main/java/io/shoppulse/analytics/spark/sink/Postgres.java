@@ -22,6 +22,43 @@ public final class Postgres implements Serializable {
         this.password = config.dbPassword();
     }
 
+    /**
+     * One connection kept open across a query's micro-batches: a batch neither pays for a new connection nor makes
+     * its temporary tables again ({@link Copy} makes them once per connection). A connection that failed is closed
+     * with {@link Kept#discard()} and the next {@link Kept#get()} opens another.
+     */
+    public Kept kept() {
+        return new Kept(this);
+    }
+
+    /** See {@link #kept()}; used by one thread at a time (a query's batches run one after another). */
+    public static final class Kept {
+        private final Postgres db;
+        private Connection connection;
+
+        private Kept(Postgres db) {
+            this.db = db;
+        }
+
+        public Connection get() throws SQLException {
+            if (connection == null) {
+                connection = db.open();
+            }
+            return connection;
+        }
+
+        public void discard() {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // it is being thrown away because it failed
+                }
+                connection = null;
+            }
+        }
+    }
+
     public Connection open() throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", user);

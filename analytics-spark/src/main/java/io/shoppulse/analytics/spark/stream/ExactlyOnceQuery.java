@@ -63,7 +63,7 @@ public final class ExactlyOnceQuery {
     public static <T> StreamingQuery start(Dataset<T> stream, OutputMode mode, String query, JobConfig config,
             Streams.Checkpoint checkpoint, boolean availableNow, Function<List<T>, Batch> batches)
             throws TimeoutException {
-        Postgres db = new Postgres(config);
+        Postgres.Kept db = new Postgres(config).kept();
         Alerts alerts = Alerts.publisher(config.kafkaBootstrap(), config.topics().alerts());
         String checkpointId = checkpoint.id();
         String recordName = checkpoint.name();
