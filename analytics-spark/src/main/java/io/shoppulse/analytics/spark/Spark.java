@@ -1,6 +1,7 @@
 package io.shoppulse.analytics.spark;
 
 import io.shoppulse.analytics.spark.config.JobConfig;
+import io.shoppulse.analytics.spark.stream.LocalCheckpointFileSystem;
 import org.apache.spark.sql.SparkSession;
 
 /** The Spark session every job runs in: local mode by default, a cluster's master when configured. */
@@ -19,6 +20,11 @@ public final class Spark {
                 .config("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true")
                 .config("spark.sql.streaming.noDataMicroBatches.enabled", "true")
                 .config("spark.sql.streaming.pollingDelay", config.idlePoll().toMillis() + "ms")
+                // Checkpoints through Hadoop's FileSystem API, whose local file system is ours: see
+                // LocalCheckpointFileSystem (the default FileContext API also starts a readlink process per rename).
+                .config("spark.sql.streaming.checkpointFileManagerClass",
+                        "org.apache.spark.sql.execution.streaming.checkpointing.FileSystemBasedCheckpointFileManager")
+                .config("spark.hadoop.fs.file.impl", LocalCheckpointFileSystem.class.getName())
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.adaptive.enabled", "false")
                 .getOrCreate();
