@@ -147,6 +147,14 @@ final class EventParser {
             p.skipChildren();
             return null;
         }
+        // Checked before rounding: rescaling a number such as 1e999999999 or 1e-999999999 would take minutes and
+        // gigabytes (a record could stop the query on every restart).
+        if (v.precision() - v.scale() > MONEY_PRECISION - MONEY_SCALE) {
+            return null; // more integer digits than the column holds
+        }
+        if (v.scale() - v.precision() > MONEY_SCALE) {
+            return BigDecimal.ZERO.setScale(MONEY_SCALE); // below 0.00001: rounds to zero
+        }
         v = v.setScale(MONEY_SCALE, RoundingMode.HALF_UP);
         return v.precision() > MONEY_PRECISION ? null : v;
     }

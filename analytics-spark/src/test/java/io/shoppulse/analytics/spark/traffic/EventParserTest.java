@@ -79,6 +79,19 @@ class EventParserTest {
     }
 
     @Test
+    void amountsOutsideTheColumnAreNullAndTinyOnesZeroWithoutRescalingHugeExponents() {
+        String base = "{\"event_id\":\"e1\",\"type\":\"purchase\",\"tenant_id\":\"" + TENANT
+                + "\",\"occurred_at\":\"2026-03-10T10:00:00Z\",\"session_id\":\"s1\",\"value\":";
+        assertThat(EventParser.parse(base + "1e999999999}", ARRIVED).getValue()).isNull();
+        assertThat(EventParser.parse(base + "1000000000000000}", ARRIVED).getValue()).isNull();
+        assertThat(EventParser.parse(base + "999999999999999.99994}", ARRIVED).getValue())
+                .isEqualTo(new BigDecimal("999999999999999.9999"));
+        assertThat(EventParser.parse(base + "1e-999999999}", ARRIVED).getValue()).isEqualTo(new BigDecimal("0.0000"));
+        assertThat(EventParser.parse(base + "0.00005}", ARRIVED).getValue()).isEqualTo(new BigDecimal("0.0001"));
+        assertThat(EventParser.parse(base + "0.000049}", ARRIVED).getValue()).isEqualTo(new BigDecimal("0.0000"));
+    }
+
+    @Test
     void timesInTheFormsTheContractAllows() {
         assertThat(EventParser.timestamp("2026-03-10T10:00:00Z").toInstant())
                 .isEqualTo(Instant.parse("2026-03-10T10:00:00Z"));
