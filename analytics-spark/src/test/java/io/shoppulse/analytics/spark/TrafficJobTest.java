@@ -189,6 +189,10 @@ class TrafficJobTest {
                         1).record()));
         // Without the watermark's empty batches, the last batch is the one that carried the two events.
         var spark = SparkTestSupport.spark(config);
+        // The checkpoint is written through the project's local file system, which starts no chmod process per file.
+        assertThat(org.apache.hadoop.fs.FileSystem.get(config.checkpoints().toUri(), spark.sparkContext()
+                .hadoopConfiguration())).isInstanceOf(
+                        io.shoppulse.analytics.spark.stream.LocalCheckpointFileSystem.class);
         spark.conf().set("spark.sql.streaming.noDataMicroBatches.enabled", "false");
         StreamingQuery replayed;
         try {

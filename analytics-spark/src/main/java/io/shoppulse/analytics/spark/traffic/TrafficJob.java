@@ -42,7 +42,7 @@ public final class TrafficJob {
                 config.topics().events());
         Dataset<TrafficEvent> events = TrafficEvents
                 .parse(Streams.kafka(spark, config, config.topics().events(), QUERY, checkpoint))
-                .withWatermark("occurredAt", config.latenessSpark()).as(Encoders.bean(TrafficEvent.class));
+                .withWatermark("occurredAt", config.latenessSpark());
         Dataset<TrafficRecord> records = events.groupByKey((MapFunction<TrafficEvent, String>) Sessionizer::key,
                 Encoders.STRING()).transformWithState(new SessionProcessor(config.sessionGap()), TimeMode.EventTime(),
                         OutputMode.Update(), Encoders.bean(TrafficRecord.class));

@@ -162,7 +162,10 @@ public final class TrafficSink {
             }
         }
 
-        Set<String> newSessions = visitors(c, sessions);
+        // Rare (an out-of-order event before a session's start): the joins that handle it run only when there is one.
+        boolean moved = sessions.stream().anyMatch(r -> r.getBefore() != null && !r.getBefore().getStartedAt()
+                .equals(r.getStartedAt()));
+        Set<String> newSessions = visitors(c, sessions, moved);
         Map<SliceKey, long[]> traffic = new HashMap<>();
         int counted = 0;
         for (TrafficRecord e : events) {
@@ -195,7 +198,7 @@ public final class TrafficSink {
 
         writeTraffic(c, traffic);
         writeUsers(c, events);
-        writeSessions(c, sessionRows.values(), newSessions);
+        writeSessions(c, sessionRows.values(), newSessions, moved);
         writeProducts(c, items);
         Products.upsert(c, products.values());
         Instant newest = events.stream().map(e -> e.getOccurredAt().toInstant()).max(Instant::compareTo)
@@ -239,16 +242,14 @@ public final class TrafficSink {
      * sessions that are their visitor's first: those count as new. Visitors recorded here count as new users in
      * the buckets of their first session's start.
      */
-    private Set<String> visitors(Connection c, List<TrafficRecord> sessions) throws SQLException {
+    private Set<String> visitors(Connection c, List<TrafficRecord> sessions, boolean moved) throws SQLException {
         Set<String> newSessions = new HashSet<>();
         if (sessions.isEmpty()) {
             return newSessions;
         }
         Copy copy = new Copy();
-        boolean moved = false;
         for (TrafficRecord s : sessions) {
             if (inRange(s.getStartedAt())) {
-                moved |= s.getBefore() != null && !s.getBefore().getStartedAt().equals(s.getStartedAt());
                 copy.row(s.getTenantId(), s.getSessionId(), s.getVisitorId(), s.getStartedAt().toInstant(),
                         s.getBefore() == null ? null : s.getBefore().getStartedAt().toInstant());
             }
@@ -361,13 +362,12 @@ public final class TrafficSink {
         }
     }
 
-    private static void writeSessions(Connection c, Iterable<TrafficRecord> sessions, Set<String> newSessions)
+    private static void writeSessions(Connection c, Iterable<TrafficRecord> sessions, Set<String> newSessions,
+            boolean moved)
             throws SQLException {
         Copy copy = new Copy();
-        boolean moved = false;
         for (TrafficRecord s : sessions) {
             SessionSnapshot before = s.getBefore();
-            moved |= before != null && !before.getStartedAt().equals(s.getStartedAt());
             copy.row(s.getTenantId(), s.getSessionId(), s.getStartedAt().toInstant(), s.getLastEventAt().toInstant(),
                     s.getVisitorId(), s.getChannel(), s.getDevice(), s.getLandingPage(), s.getExitPage(),
                     s.getPageViews(), s.getEvents(), s.isViewedProduct(), s.isAddedToCart(), s.isBeganCheckout(),
@@ -384,8 +384,7 @@ public final class TrafficSink {
                 + "began_checkout boolean, purchased boolean, new_visitor boolean, ended boolean, "
                 + "before_started_at timestamptz");
         try (Statement st = c.createStatement()) {
-            // A session whose start moved earlier (an out-of-order event) leaves its old row; rare, so the join is
-            // run only when a batch has one.
+            // A session whose start moved earlier (an out-of-order event) leaves its old row.
             if (moved) {
                 st.executeUpdate("DELETE FROM sessions s USING tmp_sessions t WHERE s.tenant_id = t.tenant_id "
                         + "AND s.session_id = t.session_id AND s.started_at = t.before_started_at "
