@@ -129,7 +129,8 @@ class SalesJobTest {
                 "sale", "SKU-8", 1, "5.00", null);
         ((ObjectNode) noQuantity.get("order").get("lines").get(0)).remove("quantity");
         records.add(rec(noQuantity));
-        records.add(rec(order("not-a-tenant", "order.placed", "o9", "2026-04-01T09:25:00Z", "EUR", "DE", "5.00",
+        // UUID.fromString would take this one; the contract's tenant ids are the canonical 8-4-4-4-12 form.
+        records.add(rec(order("1-1-1-1-1", "order.placed", "o9", "2026-04-01T09:25:00Z", "EUR", "DE", "5.00",
                 "0")));
         records.add(rec(order(t, "order.placed", "o10", "2026-04-01T09:25:00Z", "EURO", "DE", "5.00", "0")));
         SparkTestSupport.send(config, config.topics().orders(), records);
