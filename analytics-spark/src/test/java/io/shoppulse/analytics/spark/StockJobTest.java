@@ -72,6 +72,8 @@ class StockJobTest {
         String[] drop = stock(t, id(), "2026-03-10T10:03:00Z", "SKU-1", "main", 2, 2, 2);
         List<String[]> first = new ArrayList<>();
         first.add(product(t, "2026-03-10T10:00:00Z", "SKU-1", "Trail Runner", "Shoes/Running"));
+        // Renamed a minute later, in the same batch and without a category: one row, the newer name, the category kept.
+        first.add(product(t, "2026-03-10T10:01:00Z", "SKU-1", "Trail Runner 2", null));
         first.add(stock(t, id(), "2026-03-10T10:01:00Z", "SKU-1", "main", 5, 0, 1));
         first.add(drop);
         first.add(drop);
@@ -85,7 +87,7 @@ class StockJobTest {
                 Map.of("sku", "SKU-1", "location", "main", "available", 0L, "version", 2L),
                 Map.of("sku", "SKU-2", "location", "main", "available", 0L, "version", 1L));
         assertThat(row(config, "SELECT name, category FROM products WHERE tenant_id = ?::uuid AND item_id = 'SKU-1'",
-                t)).containsEntry("name", "Trail Runner").containsEntry("category", "Shoes/Running");
+                t)).containsEntry("name", "Trail Runner 2").containsEntry("category", "Shoes/Running");
 
         // Run 2: the drop once more, and version 1 (5 available) arriving after version 2: nothing changes.
         SparkTestSupport.send(config, config.topics().catalog(), List.of(drop,
@@ -110,11 +112,11 @@ class StockJobTest {
         assertThat(alerts).extracting(a -> a.get("alert_id")).containsExactly("sold_out:SKU-1:main:2",
                 "sold_out:SKU-2:main:1");
         assertThat(alerts.get(0)).containsEntry("kind", "sold_out").containsEntry("severity", "warning")
-                .containsEntry("title", "Sold out: Trail Runner (SKU-1) at main");
+                .containsEntry("title", "Sold out: Trail Runner 2 (SKU-1) at main");
         JsonNode d1 = JSON.readTree((String) alerts.get(0).get("details"));
         assertThat(d1.get("sku").asText()).isEqualTo("SKU-1");
         assertThat(d1.get("location").asText()).isEqualTo("main");
-        assertThat(d1.get("name").asText()).isEqualTo("Trail Runner");
+        assertThat(d1.get("name").asText()).isEqualTo("Trail Runner 2");
         assertThat(d1.get("previous_available").asLong()).isEqualTo(5);
         assertThat(d1.get("on_hand").asLong()).isEqualTo(2);
         assertThat(d1.get("reserved").asLong()).isEqualTo(2);

@@ -6,6 +6,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -21,10 +24,18 @@ public final class Products {
     private Products() {
     }
 
-    public static void upsert(Connection c, Collection<Info> products) throws SQLException {
-        if (products.isEmpty()) {
+    public static void upsert(Connection c, Collection<Info> described) throws SQLException {
+        if (described.isEmpty()) {
             return;
         }
+        // One row per product: the driver sends the batch as one multi-row INSERT, in which PostgreSQL refuses to
+        // update a row twice. Descriptions fold in time order, as the upsert would apply them one by one.
+        Map<String, Info> folded = new LinkedHashMap<>();
+        described.stream().sorted(Comparator.comparing(Info::updatedAt)).forEach(p -> folded.merge(p.tenant()
+                + "\u0000" + p.itemId(), p,
+                (old, now) -> new Info(now.tenant(), now.itemId(), or(now.name(), old
+                        .name()), or(now.brand(), old.brand()), or(now.category(), old.category()), now.updatedAt())));
+        Collection<Info> products = folded.values();
         try (PreparedStatement upsert = c.prepareStatement("INSERT INTO products (tenant_id, item_id, name, brand, "
                 + "category, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, item_id) DO UPDATE SET "
                 + "name = coalesce(excluded.name, products.name), brand = coalesce(excluded.brand, products.brand), "
@@ -41,5 +52,9 @@ public final class Products {
             }
             upsert.executeBatch();
         }
+    }
+
+    private static String or(String value, String fallback) {
+        return value != null ? value : fallback;
     }
 }
