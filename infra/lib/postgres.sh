@@ -8,10 +8,22 @@
 : "${SHOPPULSE_PG_ADMIN_USER:=postgres}"
 : "${SHOPPULSE_PG_DATABASE:=shoppulse}"
 
+# The database module tests run in: emptied at the start of every ./shoppulse test, so a run never sees rows a
+# running platform (or an earlier run) left behind, and the platform never sees a test's rows.
+: "${SHOPPULSE_TEST_PG_DATABASE:=${SHOPPULSE_PG_DATABASE}_test}"
+
 pg_healthy() { pg_isready -q -h "$SHOPPULSE_PG_HOST" -p "$SHOPPULSE_PG_PORT" -t 3; }
 
 pg_admin() {
   PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -h "$SHOPPULSE_PG_HOST" -p "$SHOPPULSE_PG_PORT" -U "$SHOPPULSE_PG_ADMIN_USER" "$@"
+}
+
+# Drops and creates the test database; refuses to touch the platform's.
+postgres_fresh_test_database() {
+  [[ "$SHOPPULSE_TEST_PG_DATABASE" != "$SHOPPULSE_PG_DATABASE" ]] ||
+    die "SHOPPULSE_TEST_PG_DATABASE must not be the platform's database ($SHOPPULSE_PG_DATABASE)"
+  pg_healthy || die "PostgreSQL is not reachable at $SHOPPULSE_PG_HOST:$SHOPPULSE_PG_PORT"
+  pg_admin -d postgres -c "DROP DATABASE IF EXISTS \"$SHOPPULSE_TEST_PG_DATABASE\" WITH (FORCE)"
 }
 
 postgres_up() {

@@ -108,6 +108,11 @@ run_tests() {
   export_platform_env
   touch "$SP_STATE/test-started"
   trap stop_what_tests_started EXIT
+  # Module tests get a database of their own, fresh each run; the launcher checks below run `up` on the
+  # platform's.
+  local platform_db=$SHOPPULSE_PG_DATABASE
+  postgres_fresh_test_database
+  SHOPPULSE_PG_DATABASE=$SHOPPULSE_TEST_PG_DATABASE
   postgres_up
   rabbitmq_up
   ensure_server kafka kafka_healthy kafka_up
@@ -118,6 +123,7 @@ run_tests() {
   local maven_args=(-B verify)
   [[ -n "${CI:-}" ]] && maven_args+=(-ntp)
   (cd "$SP_ROOT" && mvn "${maven_args[@]}") || maven_rc=$?
+  SHOPPULSE_PG_DATABASE=$platform_db
 
   if ((maven_rc == 0)); then
     launcher_checks

@@ -119,11 +119,8 @@ class IntakeErrorsJobTest {
         assertThat(detailsB.get("top_errors").get(0).get("reason").asText()).isEqualTo("is not ISO 4217");
 
         // Each alert reached Kafka once.
-        List<String> published = new ArrayList<>();
-        for (String value : SparkTestSupport.readAll(config, config.topics().alerts())) {
-            published.add(JSON.readTree(value).get("alert_id").asText());
-        }
-        assertThat(published).containsExactlyInAnyOrder(spikeA, spikeB);
+        assertThat(SparkTestSupport.publishedAlerts(config, a, b)).extracting(alert -> alert.get("alert_id").asText())
+                .containsExactlyInAnyOrder(spikeA, spikeB);
 
         assertThat(rows(config, "SELECT query_name, reason FROM dead_letters WHERE topic = ? ORDER BY reason",
                 config.topics().intakeErrors())).containsExactly(

@@ -1,5 +1,7 @@
 package io.shoppulse.analytics.spark;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shoppulse.analytics.spark.config.JobConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -123,6 +125,23 @@ public final class SparkTestSupport {
             }
         }
         return values;
+    }
+
+    /**
+     * The alerts published for these tenants. A query's publisher sends every pending alert of the table, so the
+     * topic may also hold alerts of tenants other tests (or a platform on the same database) left unpublished.
+     */
+    public static List<JsonNode> publishedAlerts(JobConfig config, String... tenants) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<String> wanted = List.of(tenants);
+        List<JsonNode> alerts = new ArrayList<>();
+        for (String value : readAll(config, config.topics().alerts())) {
+            JsonNode alert = json.readTree(value);
+            if (wanted.contains(alert.get("tenant_id").asText())) {
+                alerts.add(alert);
+            }
+        }
+        return alerts;
     }
 
     public static Connection db(JobConfig config) throws Exception {

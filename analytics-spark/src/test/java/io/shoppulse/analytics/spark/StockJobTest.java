@@ -129,13 +129,8 @@ class StockJobTest {
         assertThat(alerts.get(1)).containsEntry("title", "Sold out: SKU-2 at main");
 
         // Each alert reached Kafka once.
-        List<String> published = new ArrayList<>();
-        for (String value : SparkTestSupport.readAll(config, config.topics().alerts())) {
-            JsonNode a = JSON.readTree(value);
-            assertThat(a.get("tenant_id").asText()).isEqualTo(t);
-            published.add(a.get("alert_id").asText());
-        }
-        assertThat(published).containsExactlyInAnyOrder("sold_out:SKU-1:main:2", "sold_out:SKU-2:main:1");
+        assertThat(SparkTestSupport.publishedAlerts(config, t)).extracting(a -> a.get("alert_id").asText())
+                .containsExactlyInAnyOrder("sold_out:SKU-1:main:2", "sold_out:SKU-2:main:1");
 
         assertThat(rows(config, "SELECT query_name, reason FROM dead_letters WHERE topic = ?",
                 config.topics().catalog())).containsExactly(Map.of("query_name", "stock", "reason",
