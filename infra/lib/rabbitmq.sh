@@ -7,13 +7,29 @@
 : "${SHOPPULSE_RABBITMQ_VHOST:=shoppulse}"
 : "${SHOPPULSE_RABBITMQ_USER:=shoppulse}"
 
+# The virtual host module tests run in, made afresh by every ./shoppulse test (like the test database).
+: "${SHOPPULSE_TEST_RABBITMQ_VHOST:=${SHOPPULSE_RABBITMQ_VHOST}_test}"
+
 rabbitmq_healthy() { tcp_open "$SHOPPULSE_RABBITMQ_HOST" "$SHOPPULSE_RABBITMQ_PORT"; }
+
+rabbitmq_administrable() {
+  [[ "$SHOPPULSE_RABBITMQ_HOST" =~ ^(127\.0\.0\.1|localhost)$ ]] && command -v rabbitmqctl >/dev/null 2>&1 \
+    && rabbitmqctl -q status >/dev/null 2>&1
+}
+
+# Deletes the test virtual host (with its queues and their messages) when the launcher administers the node.
+rabbitmq_fresh_test_vhost() {
+  [[ "$SHOPPULSE_TEST_RABBITMQ_VHOST" != "$SHOPPULSE_RABBITMQ_VHOST" ]] ||
+    die "SHOPPULSE_TEST_RABBITMQ_VHOST must not be the platform's virtual host ($SHOPPULSE_RABBITMQ_VHOST)"
+  if rabbitmq_administrable && rabbitmqctl -q list_vhosts | grep -qx "$SHOPPULSE_TEST_RABBITMQ_VHOST"; then
+    rabbitmqctl -q delete_vhost "$SHOPPULSE_TEST_RABBITMQ_VHOST" >/dev/null
+  fi
+}
 
 rabbitmq_up() {
   rabbitmq_healthy || die "RabbitMQ is not reachable at $SHOPPULSE_RABBITMQ_HOST:$SHOPPULSE_RABBITMQ_PORT. Start it
   (on Debian: rabbitmq-server -detached) or point SHOPPULSE_RABBITMQ_HOST/PORT at one."
-  if [[ "$SHOPPULSE_RABBITMQ_HOST" =~ ^(127\.0\.0\.1|localhost)$ ]] && command -v rabbitmqctl >/dev/null 2>&1 \
-    && rabbitmqctl -q status >/dev/null 2>&1; then
+  if rabbitmq_administrable; then
     rabbitmqctl -q list_vhosts | grep -qx "$SHOPPULSE_RABBITMQ_VHOST" || rabbitmqctl -q add_vhost "$SHOPPULSE_RABBITMQ_VHOST"
     if rabbitmqctl -q list_users | awk '{print $1}' | grep -qx "$SHOPPULSE_RABBITMQ_USER"; then
       rabbitmqctl -q change_password "$SHOPPULSE_RABBITMQ_USER" "$SHOPPULSE_RABBITMQ_PASSWORD" >/dev/null

@@ -108,11 +108,13 @@ run_tests() {
   export_platform_env
   touch "$SP_STATE/test-started"
   trap stop_what_tests_started EXIT
-  # Module tests get a database of their own, fresh each run; the launcher checks below run `up` on the
-  # platform's.
-  local platform_db=$SHOPPULSE_PG_DATABASE
+  # Module tests get a database and a virtual host of their own, fresh each run; the launcher checks below run
+  # `up` on the platform's.
+  local platform_db=$SHOPPULSE_PG_DATABASE platform_vhost=$SHOPPULSE_RABBITMQ_VHOST
   postgres_fresh_test_database
+  rabbitmq_fresh_test_vhost
   SHOPPULSE_PG_DATABASE=$SHOPPULSE_TEST_PG_DATABASE
+  SHOPPULSE_RABBITMQ_VHOST=$SHOPPULSE_TEST_RABBITMQ_VHOST
   postgres_up
   rabbitmq_up
   ensure_server kafka kafka_healthy kafka_up
@@ -124,6 +126,7 @@ run_tests() {
   [[ -n "${CI:-}" ]] && maven_args+=(-ntp)
   (cd "$SP_ROOT" && mvn "${maven_args[@]}") || maven_rc=$?
   SHOPPULSE_PG_DATABASE=$platform_db
+  SHOPPULSE_RABBITMQ_VHOST=$platform_vhost
 
   if ((maven_rc == 0)); then
     launcher_checks
