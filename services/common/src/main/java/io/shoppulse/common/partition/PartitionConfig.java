@@ -30,5 +30,12 @@ public interface PartitionConfig {
 
         /** Past partitions kept besides the current one; older ones are dropped. Unset keeps everything. */
         OptionalInt retain();
+
+        /**
+         * Percent of each page that inserts fill, leaving the rest for new versions of updated rows: an update that
+         * finds room on its page changes no index and its old version is pruned without a VACUUM (a HOT update).
+         * For tables whose rows are updated again and again. Unset: PostgreSQL's default, 100.
+         */
+        OptionalInt fillfactor();
     }
 }

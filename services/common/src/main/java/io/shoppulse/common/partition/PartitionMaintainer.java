@@ -36,11 +36,26 @@ public final class PartitionMaintainer {
         this.clock = clock;
     }
 
-    public record Result(List<String> created, List<String> dropped) {
+    /** What a run did: partitions created, dropped, and given the table's fill factor. */
+    public record Result(List<String> created, List<String> dropped, List<String> refilled) {
     }
 
     /** Creates the current and upcoming partitions and applies retention, under a lock per table. */
     public Result maintain(String table, Granularity granularity, int premake, OptionalInt retain) {
+        return maintain(table, granularity, premake, retain, OptionalInt.empty());
+    }
+
+    /**
+     * As {@link #maintain(String, Granularity, int, OptionalInt)}, and gives every partition (also those made
+     * elsewhere, e.g. for late data) the fill factor, when one is set. A partitioned table cannot carry a fill factor
+     * itself; each partition must.
+     */
+    public Result maintain(String table, Granularity granularity, int premake, OptionalInt retain,
+            OptionalInt fillfactor) {
+        if (fillfactor.isPresent() && (fillfactor.getAsInt() < 10 || fillfactor.getAsInt() > 100)) {
+            throw new IllegalArgumentException("the fill factor of " + table + " must be 10 to 100, not "
+                    + fillfactor.getAsInt());
+        }
         LocalDate current = granularity.startOf(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
         return inLockedTransaction(table, connection -> {
             List<String> created = create(connection, table, granularity, current, granularity.plus(current,
@@ -49,8 +64,46 @@ public final class PartitionMaintainer {
             if (retain.isPresent()) {
                 dropped = dropBefore(connection, table, granularity, granularity.plus(current, -retain.getAsInt()));
             }
-            return new Result(created, dropped);
+            List<String> refilled = new ArrayList<>();
+            if (fillfactor.isPresent()) {
+                refilled = refill(connection, table, fillfactor.getAsInt());
+            }
+            return new Result(created, dropped, refilled);
         });
+    }
+
+    /**
+     * Sets the fill factor on every partition that lacks it. It applies to pages filled from now on; the lock it takes
+     * (SHARE UPDATE EXCLUSIVE) lets reads and writes go on.
+     */
+    private List<String> refill(Connection connection, String table, int fillfactor) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement lacking = connection.prepareStatement("""
+                SELECT child.relname FROM pg_inherits i
+                JOIN pg_class parent ON parent.oid = i.inhparent JOIN pg_class child ON child.oid = i.inhrelid
+                JOIN pg_namespace n ON n.oid = parent.relnamespace
+                WHERE n.nspname = ? AND parent.relname = ?
+                AND NOT coalesce(child.reloptions, '{}') @> ARRAY[?::text] ORDER BY child.relname""")) {
+            lacking.setString(1, schema(table));
+            lacking.setString(2, relation(table));
+            lacking.setString(3, "fillfactor=" + fillfactor);
+            try (ResultSet rs = lacking.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        List<String> refilled = new ArrayList<>();
+        for (String name : names) {
+            try (Statement ddl = connection.createStatement()) {
+                ddl.execute("ALTER TABLE " + quoted(schema(table), name) + " SET (fillfactor = " + fillfactor + ")");
+            }
+            refilled.add(schema(table) + "." + name);
+        }
+        if (!refilled.isEmpty()) {
+            LOG.infof("Fill factor %d set on %s", fillfactor, refilled);
+        }
+        return refilled;
     }
 
     /** Makes sure every partition covering {@code [from, to)} exists, e.g. before a historical import. */

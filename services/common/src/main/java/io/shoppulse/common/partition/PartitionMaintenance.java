@@ -38,9 +38,9 @@ public class PartitionMaintenance {
         for (Map.Entry<String, PartitionConfig.Table> entry : config.tables().entrySet()) {
             PartitionConfig.Table table = entry.getValue();
             PartitionMaintainer.Result result = maintainer.maintain(entry.getKey(), table.granularity(),
-                    table.premake(), table.retain());
-            LOG.debugf("Partitions of %s: created %s, dropped %s", entry.getKey(), result.created(),
-                    result.dropped());
+                    table.premake(), table.retain(), table.fillfactor());
+            LOG.debugf("Partitions of %s: created %s, dropped %s, fill factor set on %s", entry.getKey(),
+                    result.created(), result.dropped(), result.refilled());
         }
     }
 

@@ -140,6 +140,28 @@ class PartitionMaintainerTest {
     }
 
     @Test
+    void givesEveryPartitionTheFillFactorAlsoOnesMadeBeforeAndOnlyOnce() throws SQLException {
+        PartitionMaintainer maintainer = new PartitionMaintainer(dataSource, NOV_25);
+        maintainer.maintain(schema + ".events", Granularity.DAY, 1, OptionalInt.empty());
+
+        PartitionMaintainer.Result tuned = maintainer.maintain(schema + ".events", Granularity.DAY, 2,
+                OptionalInt.empty(), OptionalInt.of(70));
+        PartitionMaintainer.Result again = maintainer.maintain(schema + ".events", Granularity.DAY, 2,
+                OptionalInt.empty(), OptionalInt.of(70));
+
+        assertThat(tuned.created()).containsExactly(schema + ".events_p20261127");
+        assertThat(tuned.refilled()).containsExactly(schema + ".events_p20261125", schema + ".events_p20261126",
+                schema + ".events_p20261127");
+        assertThat(again.refilled()).isEmpty();
+        assertThat(query("SELECT c.relname || ' ' || array_to_string(c.reloptions, ',') FROM pg_class c"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '" + schema
+                + "' AND c.relkind = 'r' ORDER BY 1")).containsExactly("events_p20261125 fillfactor=70",
+                        "events_p20261126 fillfactor=70", "events_p20261127 fillfactor=70");
+        assertThatThrownBy(() -> maintainer.maintain(schema + ".events", Granularity.DAY, 2, OptionalInt.empty(),
+                OptionalInt.of(5))).hasMessageContaining("must be 10 to 100");
+    }
+
+    @Test
     void refusesTablesThatAreNotPartitionedOrNotPlainNames() throws SQLException {
         sql("CREATE TABLE " + schema + ".plain (id int)");
         PartitionMaintainer maintainer = new PartitionMaintainer(dataSource, NOV_25);
