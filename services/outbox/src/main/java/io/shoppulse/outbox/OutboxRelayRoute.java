@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlComponent;
-import org.apache.camel.component.sql.SqlConstants;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -90,10 +89,16 @@ public class OutboxRelayRoute extends RouteBuilder {
                 .routeId(service + "-outbox-to-kafka")
                 .setHeader("holder", constant(holder))
                 .setHeader("ttlMillis", constant(config.leaseTtl().toMillis()))
-                .to("sql:UPDATE " + lease + " SET holder = :#holder, expires_at = now() + :#ttlMillis"
-                        + " * interval '1 millisecond' WHERE name = 'relay' AND (holder = :#holder"
-                        + " OR expires_at < now())")
-                .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
+                // Held: renewed now (taken over once expired, or ours with less than half its TTL left), or ours
+                // with more than half left. Renewing only then spares the database a committed write every round;
+                // the half left still outlives a round (the TTL exceeds twice the send timeout plus the poll).
+                .to("sql:WITH renewed AS (UPDATE " + lease + " SET holder = :#holder, expires_at = now()"
+                        + " + :#ttlMillis * interval '1 millisecond' WHERE name = 'relay' AND (expires_at < now()"
+                        + " OR (holder = :#holder AND expires_at < now() + :#ttlMillis * interval '0.5 millisecond'))"
+                        + " RETURNING 1) SELECT (SELECT count(*) FROM renewed) + (SELECT count(*) FROM " + lease
+                        + " WHERE name = 'relay' AND holder = :#holder AND expires_at >= now() + :#ttlMillis"
+                        + " * interval '0.5 millisecond') AS held?outputType=SelectOne")
+                .filter(simple("${body} == 1"))
                 .to("sql:SELECT id, tenant_id::text AS tenant_id, aggregate_id, event_id::text AS event_id,"
                         + " event_type, payload::text AS payload, created_at FROM " + table + " ORDER BY id LIMIT "
                         + batch)

@@ -55,6 +55,21 @@ class OutboxRelayTest {
         }
     }
 
+    @Test
+    void theHolderRewritesItsLeaseOnlyOnceLessThanHalfOfItsTimeIsLeft() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> query("SELECT holder FROM orders.outbox_lease WHERE "
+                + "expires_at > now()").startsWith("orders@"));
+        String written = query("SELECT expires_at::text FROM orders.outbox_lease");
+        // Rounds every 100 ms, and the lease (30 s) is not written again while more than half of it is left.
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> written.equals(query("SELECT expires_at::text FROM orders.outbox_lease")));
+
+        sql("UPDATE orders.outbox_lease SET expires_at = now() + interval '5 seconds'");
+        await().atMost(Duration.ofSeconds(5)).until(() -> "true".equals(query(
+                "SELECT (expires_at > now() + interval '20 seconds')::text FROM orders.outbox_lease")));
+        assertThat(query("SELECT holder FROM orders.outbox_lease")).startsWith("orders@");
+    }
+
     private static void place(String id) {
         given().auth().oauth2(Tokens.of("demo-manager")).contentType(ContentType.JSON)
                 .body(Map.of("order_id", id, "placed_at", "2026-11-20T10:00:00Z", "currency", "EUR", "lines",
