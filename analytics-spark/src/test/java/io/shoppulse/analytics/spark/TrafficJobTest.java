@@ -289,6 +289,45 @@ class TrafficJobTest {
     }
 
     @Test
+    void aSessionCarriedOnOverBatchesKeepsWhetherItIsItsVisitorsFirst() throws Exception {
+        JobConfig config = SparkTestSupport.config("traffic-carried");
+        String t = UUID.randomUUID().toString();
+        StreamingQuery query = TrafficJob.start(SparkTestSupport.spark(config), config, false);
+        try {
+            // vN's first session sN; vR's first session sR1 and its second, sR2.
+            SparkTestSupport.send(config, config.topics().events(), List.of(
+                    event(t, "page_view", "2026-03-15T09:00:00Z", "sR1", "vR").page("/r").record(),
+                    event(t, "page_view", "2026-03-15T10:00:00Z", "sN", "vN").page("/n").record(),
+                    event(t, "page_view", "2026-03-15T10:01:00Z", "sR2", "vR").page("/r2").record()));
+            query.processAllAvailable();
+            // Both go on in later batches, their starts unchanged: no visitor look-up, the first batch's answer kept.
+            SparkTestSupport.send(config, config.topics().events(), List.of(
+                    event(t, "page_view", "2026-03-15T10:03:00Z", "sN", "vN").page("/n2").record(),
+                    event(t, "page_view", "2026-03-15T10:04:00Z", "sR2", "vR").page("/r3").record()));
+            query.processAllAvailable();
+            SparkTestSupport.send(config, config.topics().events(), List.<String[]>of(
+                    event(t, "page_view", "2026-03-15T10:06:00Z", "sN", "vN").page("/n3").record()));
+            query.processAllAvailable();
+        } finally {
+            query.stop();
+        }
+        assertThat(rows(config, "SELECT session_id, events, new_visitor FROM sessions WHERE tenant_id = ?::uuid "
+                + "ORDER BY session_id", t)).containsExactly(
+                        Map.of("session_id", "sN", "events", 3, "new_visitor", true),
+                        Map.of("session_id", "sR1", "events", 1, "new_visitor", true),
+                        Map.of("session_id", "sR2", "events", 2, "new_visitor", false));
+        assertThat(rows(config, "SELECT bucket, new_sessions FROM traffic_minute WHERE tenant_id = ?::uuid AND "
+                + "new_sessions <> 0 ORDER BY bucket", t)).containsExactly(
+                        Map.of("bucket", ts("2026-03-15T09:00:00Z"), "new_sessions", 1L),
+                        Map.of("bucket", ts("2026-03-15T10:00:00Z"), "new_sessions", 1L));
+        assertThat(row(config, "SELECT sessions, new_sessions, bounced_sessions FROM traffic_day WHERE tenant_id = "
+                + "?::uuid", t)).containsEntry("sessions", 3L).containsEntry("new_sessions", 2L)
+                .containsEntry("bounced_sessions", 1L);
+        assertThat(row(config, "SELECT users, new_users FROM visitors_day WHERE tenant_id = ?::uuid", t))
+                .containsEntry("users", 2L).containsEntry("new_users", 2L);
+    }
+
+    @Test
     void aSessionIdUsedAgainAfterTheGapIsALaterSessionOfTheSameVisitor() throws Exception {
         JobConfig config = SparkTestSupport.config("traffic-reuse");
         String t = UUID.randomUUID().toString();

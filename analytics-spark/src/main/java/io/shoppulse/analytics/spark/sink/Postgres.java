@@ -68,6 +68,9 @@ public final class Postgres implements Serializable {
         Connection c = DriverManager.getConnection(url, props);
         try (Statement s = c.createStatement()) {
             s.execute("SET TIME ZONE 'UTC'");
+            // The sink's statements join staging tables without statistics, so their cost estimates can be high
+            // enough for PostgreSQL to JIT-compile them: tens of milliseconds of compiling for a few of running.
+            s.execute("SET jit = off");
         }
         c.setAutoCommit(false);
         return c;

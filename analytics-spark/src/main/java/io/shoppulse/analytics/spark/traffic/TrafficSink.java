@@ -247,12 +247,18 @@ public final class TrafficSink {
         if (sessions.isEmpty()) {
             return newSessions;
         }
+        // Only a session seen for the first time, or whose start moved, can change whether it is its visitor's
+        // first: a session carried on keeps what its first batch found (see writeSessions), and its slice and so its
+        // new-session count stay where they were. Most updates are of sessions carried on.
         Copy copy = new Copy();
         for (TrafficRecord s : sessions) {
-            if (inRange(s.getStartedAt())) {
+            if (inRange(s.getStartedAt()) && needsVisitorLookup(s)) {
                 copy.row(s.getTenantId(), s.getSessionId(), s.getVisitorId(), s.getStartedAt().toInstant(),
                         s.getBefore() == null ? null : s.getBefore().getStartedAt().toInstant());
             }
+        }
+        if (copy.count() == 0) {
+            return newSessions;
         }
         copy.into(c, "tmp_session_visitors", "tenant_id uuid, session_id text, visitor_id text, started_at "
                 + "timestamptz, before_started_at timestamptz");
@@ -286,9 +292,12 @@ public final class TrafficSink {
             }
             // New: the visitor's first session, by id and start (a session id used again after the gap is a
             // later session of the same visitor, not a new one).
+            // One look-up by key per session (LATERAL ... LIMIT 1 keeps it a nested loop): a join would hash the
+            // whole visitors table at every batch, a cost that grows with every visitor the shop ever had.
             try (ResultSet rs = st.executeQuery("SELECT t.tenant_id, t.session_id, t.started_at FROM "
-                    + "tmp_session_visitors t JOIN visitors v ON v.tenant_id = t.tenant_id AND v.visitor_id = "
-                    + "t.visitor_id AND v.first_session_id = t.session_id AND v.first_seen = t.started_at")) {
+                    + "tmp_session_visitors t JOIN LATERAL (SELECT 1 FROM visitors v WHERE v.tenant_id = t.tenant_id "
+                    + "AND v.visitor_id = t.visitor_id AND v.first_session_id = t.session_id AND v.first_seen = "
+                    + "t.started_at LIMIT 1) first ON true")) {
                 while (rs.next()) {
                     newSessions.add(sessionKey(rs.getString(1), rs.getString(2), rs.getTimestamp(3)));
                 }
@@ -301,6 +310,11 @@ public final class TrafficSink {
                     List.of("new_users"));
         }
         return newSessions;
+    }
+
+    /** A session seen for the first time, or one whose start moved (an out-of-order event). */
+    static boolean needsVisitorLookup(TrafficRecord s) {
+        return s.getBefore() == null || !s.getBefore().getStartedAt().equals(s.getStartedAt());
     }
 
     static String sessionKey(String tenant, String session, Timestamp startedAt) {
@@ -372,7 +386,9 @@ public final class TrafficSink {
                     s.getVisitorId(), s.getChannel(), s.getDevice(), s.getLandingPage(), s.getExitPage(),
                     s.getPageViews(), s.getEvents(), s.isViewedProduct(), s.isAddedToCart(), s.isBeganCheckout(),
                     s.isPurchased(),
-                    newSessions.contains(sessionKey(s.getTenantId(), s.getSessionId(), s.getStartedAt())),
+                    needsVisitorLookup(s)
+                            ? newSessions.contains(sessionKey(s.getTenantId(), s.getSessionId(), s.getStartedAt()))
+                            : null,
                     s.isEnded(), before == null ? null : before.getStartedAt().toInstant());
         }
         if (copy.count() == 0) {
@@ -390,17 +406,22 @@ public final class TrafficSink {
                         + "AND s.session_id = t.session_id AND s.started_at = t.before_started_at "
                         + "AND t.before_started_at <> t.started_at");
             }
-            st.executeUpdate("INSERT INTO sessions (tenant_id, session_id, started_at, last_event_at, visitor_id, "
+            // A session looked up this batch (new, or its start moved) is written with what the look-up found; one
+            // carried on keeps its stored new_visitor (staged as null).
+            String upsert = "INSERT INTO sessions (tenant_id, session_id, started_at, last_event_at, visitor_id, "
                     + "channel, device, landing_page, exit_page, page_views, events, viewed_product, added_to_cart, "
                     + "began_checkout, purchased, new_visitor, ended) SELECT tenant_id, session_id, started_at, "
                     + "last_event_at, visitor_id, channel, device, landing_page, exit_page, page_views, events, "
-                    + "viewed_product, added_to_cart, began_checkout, purchased, new_visitor, ended FROM tmp_sessions "
+                    + "viewed_product, added_to_cart, began_checkout, purchased, coalesce(new_visitor, false), ended "
+                    + "FROM tmp_sessions WHERE new_visitor IS %s NULL "
                     + "ON CONFLICT (tenant_id, session_id, started_at) DO UPDATE SET last_event_at = "
                     + "excluded.last_event_at, channel = excluded.channel, device = excluded.device, landing_page = "
                     + "excluded.landing_page, exit_page = excluded.exit_page, page_views = excluded.page_views, "
                     + "events = excluded.events, viewed_product = excluded.viewed_product, added_to_cart = "
                     + "excluded.added_to_cart, began_checkout = excluded.began_checkout, purchased = "
-                    + "excluded.purchased, new_visitor = excluded.new_visitor, ended = excluded.ended");
+                    + "excluded.purchased, %sended = excluded.ended";
+            st.executeUpdate(String.format(upsert, "NOT", "new_visitor = excluded.new_visitor, "));
+            st.executeUpdate(String.format(upsert, "", ""));
         }
     }
 
