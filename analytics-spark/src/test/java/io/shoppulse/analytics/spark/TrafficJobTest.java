@@ -30,6 +30,20 @@ class TrafficJobTest {
         return Timestamp.from(Instant.parse(instant));
     }
 
+    /** Runs the streaming query with each list of records as a batch of its own, in order. */
+    @SafeVarargs
+    private static void runBatches(JobConfig config, List<String[]>... batches) throws Exception {
+        StreamingQuery query = TrafficJob.start(SparkTestSupport.spark(config), config, false);
+        try {
+            for (List<String[]> batch : batches) {
+                SparkTestSupport.send(config, config.topics().events(), batch);
+                query.processAllAvailable();
+            }
+        } finally {
+            query.stop();
+        }
+    }
+
     private static StreamingQuery runToEnd(JobConfig config) throws Exception {
         StreamingQuery query = TrafficJob.start(SparkTestSupport.spark(config), config, true);
         query.awaitTermination();
@@ -143,20 +157,12 @@ class TrafficJobTest {
     void aLateEventInsideTheWatermarkMovesItsSessionAndOneBeyondItIsDropped() throws Exception {
         JobConfig config = SparkTestSupport.config("traffic-late");
         String t = UUID.randomUUID().toString();
-        StreamingQuery query = TrafficJob.start(SparkTestSupport.spark(config), config, false);
-        try {
-            SparkTestSupport.send(config, config.topics().events(), List.of(
-                    event(t, "page_view", "2026-03-12T10:14:00Z", "sA", "vA").page("/a").record(),
-                    event(t, "page_view", "2026-03-12T10:20:00Z", "sA", "vA").page("/b").record()));
-            query.processAllAvailable();
-            // The watermark is now 10:20 - 10 min = 10:10. 10:12 is inside it; 10:05 is beyond it.
-            SparkTestSupport.send(config, config.topics().events(), List.of(
-                    event(t, "page_view", "2026-03-12T10:12:00Z", "sA", "vA").page("/c").record(),
-                    event(t, "page_view", "2026-03-12T10:05:00Z", "sB", "vB").page("/d").record()));
-            query.processAllAvailable();
-        } finally {
-            query.stop();
-        }
+        runBatches(config,
+                List.of(event(t, "page_view", "2026-03-12T10:14:00Z", "sA", "vA").page("/a").record(),
+                        event(t, "page_view", "2026-03-12T10:20:00Z", "sA", "vA").page("/b").record()),
+                // The watermark is now 10:20 - 10 min = 10:10. 10:12 is inside it; 10:05 is beyond it.
+                List.of(event(t, "page_view", "2026-03-12T10:12:00Z", "sA", "vA").page("/c").record(),
+                        event(t, "page_view", "2026-03-12T10:05:00Z", "sB", "vB").page("/d").record()));
         assertThat(rows(config, "SELECT bucket, sessions, page_views FROM traffic_minute WHERE tenant_id = ?::uuid "
                 + "AND (sessions <> 0 OR page_views <> 0) ORDER BY bucket", t)).containsExactly(
                         Map.of("bucket", ts("2026-03-12T10:12:00Z"), "sessions", 1L, "page_views", 1L),
@@ -292,25 +298,16 @@ class TrafficJobTest {
     void aSessionCarriedOnOverBatchesKeepsWhetherItIsItsVisitorsFirst() throws Exception {
         JobConfig config = SparkTestSupport.config("traffic-carried");
         String t = UUID.randomUUID().toString();
-        StreamingQuery query = TrafficJob.start(SparkTestSupport.spark(config), config, false);
-        try {
-            // vN's first session sN; vR's first session sR1 and its second, sR2.
-            SparkTestSupport.send(config, config.topics().events(), List.of(
-                    event(t, "page_view", "2026-03-15T09:00:00Z", "sR1", "vR").page("/r").record(),
-                    event(t, "page_view", "2026-03-15T10:00:00Z", "sN", "vN").page("/n").record(),
-                    event(t, "page_view", "2026-03-15T10:01:00Z", "sR2", "vR").page("/r2").record()));
-            query.processAllAvailable();
-            // Both go on in later batches, their starts unchanged: no visitor look-up, the first batch's answer kept.
-            SparkTestSupport.send(config, config.topics().events(), List.of(
-                    event(t, "page_view", "2026-03-15T10:03:00Z", "sN", "vN").page("/n2").record(),
-                    event(t, "page_view", "2026-03-15T10:04:00Z", "sR2", "vR").page("/r3").record()));
-            query.processAllAvailable();
-            SparkTestSupport.send(config, config.topics().events(), List.<String[]>of(
-                    event(t, "page_view", "2026-03-15T10:06:00Z", "sN", "vN").page("/n3").record()));
-            query.processAllAvailable();
-        } finally {
-            query.stop();
-        }
+        runBatches(config,
+                // vN's first session sN; vR's first session sR1 and its second, sR2.
+                List.of(event(t, "page_view", "2026-03-15T09:00:00Z", "sR1", "vR").page("/r").record(),
+                        event(t, "page_view", "2026-03-15T10:00:00Z", "sN", "vN").page("/n").record(),
+                        event(t, "page_view", "2026-03-15T10:01:00Z", "sR2", "vR").page("/r2").record()),
+                // Both go on in later batches, their starts unchanged: no visitor look-up, the first batch's answer
+                // kept.
+                List.of(event(t, "page_view", "2026-03-15T10:03:00Z", "sN", "vN").page("/n2").record(),
+                        event(t, "page_view", "2026-03-15T10:04:00Z", "sR2", "vR").page("/r3").record()),
+                List.<String[]>of(event(t, "page_view", "2026-03-15T10:06:00Z", "sN", "vN").page("/n3").record()));
         assertThat(rows(config, "SELECT session_id, events, new_visitor FROM sessions WHERE tenant_id = ?::uuid "
                 + "ORDER BY session_id", t)).containsExactly(
                         Map.of("session_id", "sN", "events", 3, "new_visitor", true),
