@@ -187,7 +187,7 @@ public class SessionState implements Serializable {
     }
 
     public void setEventIds(List<Long> eventIds) {
-        this.eventIds = eventIds;
+        this.eventIds = mutable(eventIds);
     }
 
     public List<String> getViewedItems() {
@@ -195,7 +195,7 @@ public class SessionState implements Serializable {
     }
 
     public void setViewedItems(List<String> viewedItems) {
-        this.viewedItems = viewedItems;
+        this.viewedItems = mutable(viewedItems);
     }
 
     public List<String> getCartItems() {
@@ -203,7 +203,7 @@ public class SessionState implements Serializable {
     }
 
     public void setCartItems(List<String> cartItems) {
-        this.cartItems = cartItems;
+        this.cartItems = mutable(cartItems);
     }
 
     public BigDecimal getCartValue() {
@@ -237,5 +237,10 @@ public class SessionState implements Serializable {
 
     public void setTimerAt(long timerAt) {
         this.timerAt = timerAt;
+    }
+
+    /** The fold adds to these lists; a decoder may hand over a list that cannot grow. */
+    private static <T> List<T> mutable(List<T> list) {
+        return list == null ? new ArrayList<>() : list instanceof ArrayList<T> ? list : new ArrayList<>(list);
     }
 }
