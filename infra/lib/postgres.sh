@@ -58,6 +58,12 @@ ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA :"schema" GRANT SELECT ON T
 SQL
     done
   fi
+  # The streams rewrite rows all the time (an open session at every micro-batch); without autovacuum their tables
+  # and indexes only grow and the planner's statistics go stale. The server is not ours to reconfigure: say so.
+  if [[ "$(pg_admin -d postgres -tAc "SELECT current_setting('autovacuum')")" != "on" ]]; then
+    warn "PostgreSQL runs with autovacuum off: ShopPulse's tables will bloat and slow down over hours of traffic.
+  Turn it on (ALTER SYSTEM SET autovacuum = on; SELECT pg_reload_conf();) or VACUUM ANALYZE the database now and then."
+  fi
   # Services never write to public; each owns only its schema.
   pg_admin -d "$SHOPPULSE_PG_DATABASE" -c "REVOKE CREATE ON SCHEMA public FROM PUBLIC"
   ok "postgres: database $SHOPPULSE_PG_DATABASE, schemas $(service_names | tr '\n' ' ')"
