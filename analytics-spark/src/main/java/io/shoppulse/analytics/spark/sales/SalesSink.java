@@ -242,8 +242,7 @@ public final class SalesSink {
      * batch would fail it again on every restart. Answers the problem, or null.
      */
     static String countable(Row r) {
-        String tenant = r.getAs("tenant_id");
-        if (tenant == null || !tenant.matches(Streams.UUID_PATTERN)) {
+        if (!Streams.isUuid(r.getAs("tenant_id"))) {
             return "tenant_id is not a UUID"; // the strict form every query checks (UUID.fromString takes 1-1-1-1-1)
         }
         String currency = r.getAs("currency");

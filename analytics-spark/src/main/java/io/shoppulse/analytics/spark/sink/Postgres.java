@@ -69,7 +69,7 @@ public final class Postgres implements Serializable {
         try (Statement s = c.createStatement()) {
             s.execute("SET TIME ZONE 'UTC'");
             // The sink's statements join staging tables without statistics, so their cost estimates can be high
-            // enough for PostgreSQL to JIT-compile them: tens of milliseconds of compiling for a few of running.
+            // enough for PostgreSQL to JIT-compile them at every batch (8 ms measured for the visitor look-up).
             s.execute("SET jit = off");
         }
         c.setAutoCommit(false);

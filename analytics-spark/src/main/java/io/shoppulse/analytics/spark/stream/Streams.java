@@ -73,6 +73,22 @@ public final class Streams {
     /** A tenant id as the collector and the outboxes write it; every query's parse checks it. */
     public static final String UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
+    /** {@link #UUID_PATTERN} in plain Java, for the parsers and sinks that check one record at a time. */
+    public static boolean isUuid(String s) {
+        if (s == null || s.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = s.charAt(i);
+            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+            boolean hex = c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+            if (dash ? c != '-' : !hex) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * The topic's records as every query reads them: {@code raw} (the value as text), {@code topic},
      * {@code kafka_partition}, {@code kafka_offset} and {@code kafka_time} (when Kafka took it).

@@ -3,6 +3,7 @@ package io.shoppulse.analytics.spark.traffic;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.shoppulse.analytics.spark.stream.Streams;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -103,7 +104,7 @@ final class EventParser {
 
     /** The first reason, in the order docs/events.md lists the required fields, or null. */
     private static String problem(TrafficEvent e, Timestamp occurredAt) {
-        if (e.getTenantId() == null || !isUuid(e.getTenantId())) {
+        if (!Streams.isUuid(e.getTenantId())) {
             return "tenant_id is missing or not a UUID";
         }
         if (e.getEventId() == null) {
@@ -272,21 +273,5 @@ final class EventParser {
         } catch (DateTimeParseException | IndexOutOfBoundsException notATime) {
             return null;
         }
-    }
-
-    /** The canonical 8-4-4-4-12 hex form ({@code Streams.UUID_PATTERN}). */
-    static boolean isUuid(String s) {
-        if (s.length() != 36) {
-            return false;
-        }
-        for (int i = 0; i < 36; i++) {
-            char c = s.charAt(i);
-            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
-            boolean hex = c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
-            if (dash ? c != '-' : !hex) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -163,8 +163,7 @@ public final class TrafficSink {
         }
 
         // Rare (an out-of-order event before a session's start): the joins that handle it run only when there is one.
-        boolean moved = sessions.stream().anyMatch(r -> r.getBefore() != null && !r.getBefore().getStartedAt()
-                .equals(r.getStartedAt()));
+        boolean moved = sessions.stream().anyMatch(TrafficSink::startMoved);
         Set<String> newSessions = visitors(c, sessions, moved);
         Map<SliceKey, long[]> traffic = new HashMap<>();
         int counted = 0;
@@ -312,9 +311,14 @@ public final class TrafficSink {
         return newSessions;
     }
 
-    /** A session seen for the first time, or one whose start moved (an out-of-order event). */
+    /** A session seen for the first time, or one whose start moved. */
     static boolean needsVisitorLookup(TrafficRecord s) {
-        return s.getBefore() == null || !s.getBefore().getStartedAt().equals(s.getStartedAt());
+        return s.getBefore() == null || startMoved(s);
+    }
+
+    /** A session seen before whose start moved earlier (an out-of-order event). */
+    static boolean startMoved(TrafficRecord s) {
+        return s.getBefore() != null && !s.getBefore().getStartedAt().equals(s.getStartedAt());
     }
 
     static String sessionKey(String tenant, String session, Timestamp startedAt) {

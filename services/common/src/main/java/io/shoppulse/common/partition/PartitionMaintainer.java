@@ -77,24 +77,8 @@ public final class PartitionMaintainer {
      * (SHARE UPDATE EXCLUSIVE) lets reads and writes go on.
      */
     private List<String> refill(Connection connection, String table, int fillfactor) throws SQLException {
-        List<String> names = new ArrayList<>();
-        try (PreparedStatement lacking = connection.prepareStatement("""
-                SELECT child.relname FROM pg_inherits i
-                JOIN pg_class parent ON parent.oid = i.inhparent JOIN pg_class child ON child.oid = i.inhrelid
-                JOIN pg_namespace n ON n.oid = parent.relnamespace
-                WHERE n.nspname = ? AND parent.relname = ?
-                AND NOT coalesce(child.reloptions, '{}') @> ARRAY[?::text] ORDER BY child.relname""")) {
-            lacking.setString(1, schema(table));
-            lacking.setString(2, relation(table));
-            lacking.setString(3, "fillfactor=" + fillfactor);
-            try (ResultSet rs = lacking.executeQuery()) {
-                while (rs.next()) {
-                    names.add(rs.getString(1));
-                }
-            }
-        }
         List<String> refilled = new ArrayList<>();
-        for (String name : names) {
+        for (String name : children(connection, table, "fillfactor=" + fillfactor)) {
             try (Statement ddl = connection.createStatement()) {
                 ddl.execute("ALTER TABLE " + quoted(schema(table), name) + " SET (fillfactor = " + fillfactor + ")");
             }
@@ -181,14 +165,23 @@ public final class PartitionMaintainer {
                 }
             }
         }
+        return children(connection, table, null);
+    }
+
+    /** The partitions' names, only those without the storage option {@code lacking} when one is given. */
+    private static List<String> children(Connection connection, String table, String lacking) throws SQLException {
         List<String> names = new ArrayList<>();
         try (PreparedStatement children = connection.prepareStatement("""
                 SELECT child.relname FROM pg_inherits i
                 JOIN pg_class parent ON parent.oid = i.inhparent JOIN pg_class child ON child.oid = i.inhrelid
                 JOIN pg_namespace n ON n.oid = parent.relnamespace
-                WHERE n.nspname = ? AND parent.relname = ? ORDER BY child.relname""")) {
+                WHERE n.nspname = ? AND parent.relname = ?
+                AND (?::text IS NULL OR NOT coalesce(child.reloptions, '{}') @> ARRAY[?::text])
+                ORDER BY child.relname""")) {
             children.setString(1, schema(table));
             children.setString(2, relation(table));
+            children.setString(3, lacking);
+            children.setString(4, lacking);
             try (ResultSet rs = children.executeQuery()) {
                 while (rs.next()) {
                     names.add(rs.getString(1));
