@@ -17,11 +17,13 @@ rabbitmq_administrable() {
     && rabbitmqctl -q status >/dev/null 2>&1
 }
 
-# Deletes the test virtual host (with its queues and their messages) when the launcher administers the node.
+# Deletes the test virtual host (with its queues and their messages), for rabbitmq_up to make it again. Fails when
+# the launcher cannot administer the node: there is then no virtual host but the one given.
 rabbitmq_fresh_test_vhost() {
   [[ "$SHOPPULSE_TEST_RABBITMQ_VHOST" != "$SHOPPULSE_RABBITMQ_VHOST" ]] ||
     die "SHOPPULSE_TEST_RABBITMQ_VHOST must not be the platform's virtual host ($SHOPPULSE_RABBITMQ_VHOST)"
-  if rabbitmq_administrable && rabbitmqctl -q list_vhosts | grep -qx "$SHOPPULSE_TEST_RABBITMQ_VHOST"; then
+  rabbitmq_administrable || return 1
+  if rabbitmqctl -q list_vhosts | grep -qx "$SHOPPULSE_TEST_RABBITMQ_VHOST"; then
     rabbitmqctl -q delete_vhost "$SHOPPULSE_TEST_RABBITMQ_VHOST" >/dev/null
   fi
 }
