@@ -6,47 +6,58 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.UUID;
 
 /**
- * Loads many validated events at once: COPY into a temporary table, then one INSERT of the events the tenant did
- * not have yet (by the primary key tenant, event id, time). A re-imported file therefore changes nothing, and
- * PostgreSQL routes every row into its day's partition. What is the same for the whole import (tenant, origin,
- * receive time, no source) is added by the INSERT, not repeated on every COPY row.
+ * Loads many validated events at once, idempotently by the primary key (tenant, event id, time): a re-imported file
+ * changes nothing, and PostgreSQL routes every row into its day's partition.
  * <p>
- * Live events (the archive of the events topic) take the same way with a staging table of their own, since tenant,
- * source and receive time differ from row to row.
+ * An import batch is first COPied straight into {@code events} under a savepoint: most batches are new, and a direct
+ * COPY costs about two thirds of staging the rows and inserting them again (measured: 194 against 97 + 175 ms for
+ * 25,000 events), since it writes each heap page once and needs no speculative insertion. If a row is already
+ * there (a file imported again, or extended), the COPY fails on its first such row, the savepoint undoes it, and the
+ * batch takes the staged way: COPY into a temporary table, then one INSERT of the events the tenant did not have.
+ * <p>
+ * Live events (the archive of the events topic) always take the staged way, with a table of their own, since a
+ * client's resent batch may repeat an event at a slightly different time.
  */
 @ApplicationScoped
 public class EventBulkLoader {
 
-    /** The columns of a staged row, in {@link CopyBuffer} order. */
-    public static final String STAGED_COLUMNS = "event_id, occurred_at, type, session_id, anonymous_id, user_id,"
-            + " payload";
+    /** The columns of an imported row, in {@link CopyBuffer} order. */
+    public static final String IMPORT_COLUMNS = "tenant_id, event_id, occurred_at, type, session_id, anonymous_id,"
+            + " user_id, origin, received_at, payload";
+    private static final String UNIQUE_VIOLATION = "23505";
 
     /** Creates the connection's staging table once; it empties itself at every commit. */
     public void prepare(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS import_events (event_id uuid NOT NULL,"
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS import_events (tenant_id uuid NOT NULL, event_id uuid NOT NULL,"
                     + " occurred_at timestamptz NOT NULL, type text NOT NULL, session_id text NOT NULL,"
-                    + " anonymous_id text NOT NULL, user_id text, payload jsonb NOT NULL) ON COMMIT DELETE ROWS");
+                    + " anonymous_id text NOT NULL, user_id text, origin text NOT NULL,"
+                    + " received_at timestamptz NOT NULL, payload jsonb NOT NULL) ON COMMIT DELETE ROWS");
         }
     }
 
-    /** Loads the rows in the caller's transaction; returns how many were new. */
-    public long load(Connection c, UUID tenant, Instant receivedAt, CopyBuffer rows) throws SQLException {
-        rows.copyIn(c, "COPY import_events (" + STAGED_COLUMNS + ") FROM STDIN");
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO events (tenant_id, event_id, occurred_at,"
-                + " type, session_id, anonymous_id, user_id, source_id, origin, received_at, payload)"
-                + " SELECT ?, event_id, occurred_at, type, session_id, anonymous_id, user_id, NULL, 'import', ?,"
-                + " payload FROM import_events ON CONFLICT DO NOTHING")) {
-            insert.setObject(1, tenant);
-            insert.setObject(2, receivedAt.atOffset(ZoneOffset.UTC));
-            return insert.executeLargeUpdate();
+    /** Loads imported rows in the caller's transaction; returns how many were new. */
+    public long load(Connection c, CopyBuffer rows) throws SQLException {
+        Savepoint direct = c.setSavepoint();
+        try {
+            long copied = rows.copyIn(c, "COPY events (" + IMPORT_COLUMNS + ") FROM STDIN");
+            c.releaseSavepoint(direct);
+            return copied;
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            c.rollback(direct);
+        }
+        rows.copyIn(c, "COPY import_events (" + IMPORT_COLUMNS + ") FROM STDIN");
+        try (Statement insert = c.createStatement()) {
+            return insert.executeLargeUpdate("INSERT INTO events (" + IMPORT_COLUMNS + ") SELECT " + IMPORT_COLUMNS
+                    + " FROM import_events ON CONFLICT DO NOTHING");
         }
     }
 

@@ -71,6 +71,7 @@ public class EventImport {
     static final int BATCH_ROWS = 25_000;
     private static final Logger LOG = Logger.getLogger(EventImport.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+    private static final byte[] ORIGIN = "import".getBytes(StandardCharsets.US_ASCII);
 
     private final DataSource dataSource;
     private final EventContract contract;
@@ -218,6 +219,9 @@ public class EventImport {
         final Connection connection;
         final TextNode tenantNode;
         final TextNode receivedNode;
+        /** What every row of the import repeats, encoded once. */
+        final byte[] tenantText;
+        final byte[] receivedText;
         final EventIds ids;
         /** The payload of one row, written by one generator for the whole import. */
         final Bytes payload = new Bytes();
@@ -249,6 +253,8 @@ public class EventImport {
             this.connection = connection;
             this.tenantNode = TextNode.valueOf(tenant.toString());
             this.receivedNode = TextNode.valueOf(received.toString());
+            this.tenantText = tenant.toString().getBytes(StandardCharsets.US_ASCII);
+            this.receivedText = received.toString().getBytes(StandardCharsets.US_ASCII);
             this.ids = new EventIds(tenant);
             try {
                 this.generator = json.getFactory().createGenerator(payload).setRootValueSeparator(null);
@@ -357,8 +363,9 @@ public class EventImport {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            current.text(eventId.toString()).text(timestamp).text(type).text(session).text(anonymous).text(user)
-                    .utf8(payload.buffer(), 0, payload.size()).endRow();
+            current.utf8(tenantText, 0, tenantText.length).text(eventId.toString()).text(timestamp).text(type)
+                    .text(session).text(anonymous).text(user).utf8(ORIGIN, 0, ORIGIN.length)
+                    .utf8(receivedText, 0, receivedText.length).utf8(payload.buffer(), 0, payload.size()).endRow();
             long day = DayPartitions.dayOf(at);
             if (day != lastDay) {
                 lastDay = day;
@@ -423,11 +430,11 @@ public class EventImport {
             current.clear();
         }
 
-        /** On the loader thread: partitions for the batch's new days, then COPY and INSERT in one transaction. */
+        /** On the loader thread: partitions for the batch's new days, then the batch's load in one transaction. */
         private long load(CopyBuffer batch, List<Long> batchDays) throws SQLException {
             ensurePartitions(batchDays);
             try {
-                long inserted = loader.load(connection, tenant, received, batch);
+                long inserted = loader.load(connection, batch);
                 connection.commit();
                 return inserted;
             } catch (SQLException | RuntimeException e) {

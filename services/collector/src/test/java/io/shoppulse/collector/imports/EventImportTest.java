@@ -138,6 +138,29 @@ class EventImportTest {
     }
 
     @Test
+    void aFileExtendedAfterItsImportLoadsOnlyTheRowsAddedToIt() throws Exception {
+        String p = "T" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        String head = """
+                event_time,event_type,product_id,category_code,brand,price,user_id,user_session,order_id
+                2019-10-03 08:00:00 UTC,view,1001,,,10.50,%1$su1,%1$ss1,
+                2019-10-03 08:01:00 UTC,cart,1001,,,10.50,%1$su1,%1$ss1,
+                """.formatted(p);
+        String tail = """
+                2019-10-03 08:02:00 UTC,purchase,1001,,,10.50,%1$su1,%1$ss1,%1$so1
+                2019-10-04 00:00:01 UTC,view,2002,,,99.99,%1$su2,%1$ss2,
+                """.formatted(p);
+        assertThat(importCsv(head, MAPPING, 200).getLong("rows_loaded")).isEqualTo(2);
+
+        JsonPath extended = importCsv(head + tail, MAPPING, 200);
+
+        assertThat(extended.getLong("rows_loaded")).isEqualTo(2);
+        assertThat(extended.getLong("rows_already_present")).isEqualTo(2);
+        assertThat(text("SELECT string_agg(type || '@' || to_char(occurred_at AT TIME ZONE 'UTC', 'DD HH24:MI:SS'),"
+                + " ',' ORDER BY occurred_at) FROM collector.events WHERE session_id LIKE ?", p + "%"))
+                .isEqualTo("view_item@03 08:00:00,add_to_cart@03 08:01:00,purchase@03 08:02:00,view_item@04 00:00:01");
+    }
+
+    @Test
     void aMappingThatDoesNotFitIsRefusedNamingTheFieldAndOnlyAdminsImport() {
         String csv = "event_time,event_type,user_session\n2019-10-01 08:00:00 UTC,view,s1\n";
         given().auth().oauth2(Tokens.of("demo-admin")).contentType("text/csv")
