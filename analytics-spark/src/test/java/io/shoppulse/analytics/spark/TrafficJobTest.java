@@ -307,12 +307,24 @@ class TrafficJobTest {
                 // kept.
                 List.of(event(t, "page_view", "2026-03-15T10:03:00Z", "sN", "vN").page("/n2").record(),
                         event(t, "page_view", "2026-03-15T10:04:00Z", "sR2", "vR").page("/r3").record()),
-                List.<String[]>of(event(t, "page_view", "2026-03-15T10:06:00Z", "sN", "vN").page("/n3").record()));
+                List.of(event(t, "page_view", "2026-03-15T10:06:00Z", "sN", "vN").page("/n3").record(),
+                        event(t, "page_view", "2026-03-15T10:33:00Z", "sR2", "vR").page("/r4").record()),
+                // sR2 goes on into the next hour: its visitor is counted in a bucket no earlier batch of it reached.
+                List.<String[]>of(event(t, "page_view", "2026-03-15T11:01:00Z", "sR2", "vR").page("/r5").record()));
         assertThat(rows(config, "SELECT session_id, events, new_visitor FROM sessions WHERE tenant_id = ?::uuid "
                 + "ORDER BY session_id", t)).containsExactly(
                         Map.of("session_id", "sN", "events", 3, "new_visitor", true),
                         Map.of("session_id", "sR1", "events", 1, "new_visitor", true),
-                        Map.of("session_id", "sR2", "events", 2, "new_visitor", false));
+                        Map.of("session_id", "sR2", "events", 4, "new_visitor", false));
+        // Users (docs/metrics.md, "users": distinct visitors per grain): each bucket a carried-on session reaches
+        // counts
+        // its visitor.
+        assertThat(rows(config, "SELECT to_char(bucket, 'HH24:MI') AS m, users FROM visitors_minute WHERE tenant_id "
+                + "= ?::uuid ORDER BY bucket", t)).extracting(r -> r.get("m") + "=" + r.get("users")).containsExactly(
+                        "09:00=1", "10:00=1", "10:01=1", "10:03=1", "10:04=1", "10:06=1", "10:33=1", "11:01=1");
+        assertThat(rows(config, "SELECT to_char(bucket, 'HH24') AS h, users FROM visitors_hour WHERE tenant_id "
+                + "= ?::uuid ORDER BY bucket", t)).extracting(r -> r.get("h") + "=" + r.get("users"))
+                .containsExactly("09=1", "10=2", "11=1");
         assertThat(rows(config, "SELECT bucket, new_sessions FROM traffic_minute WHERE tenant_id = ?::uuid AND "
                 + "new_sessions <> 0 ORDER BY bucket", t)).containsExactly(
                         Map.of("bucket", ts("2026-03-15T09:00:00Z"), "new_sessions", 1L),

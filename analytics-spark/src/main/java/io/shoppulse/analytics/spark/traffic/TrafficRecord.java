@@ -8,7 +8,8 @@ import java.sql.Timestamp;
  * <ul>
  * <li>{@code event}: the session's newly counted events of one minute ({@code occurredAt}) under one channel and
  * device: {@code events}, {@code pageViews}, {@code productViews}, {@code addToCarts}, {@code checkouts},
- * {@code purchases};</li>
+ * {@code purchases}; and {@code newGrains}, the grains whose bucket of that minute may not count the session's
+ * visitor yet (bits in {@link #GRAINS} order);</li>
  * <li>{@code item}: one product's newly counted view_item, add_to_cart and purchase events of one minute
  * ({@code productViews}, {@code addToCarts}, {@code purchases});</li>
  * <li>{@code session}: a session changed: its snapshot now, and {@code before} as last reported (null when new);</li>
@@ -18,6 +19,12 @@ import java.sql.Timestamp;
  * </ul>
  */
 public class TrafficRecord implements Serializable {
+
+    /** The grains of distinct-visitor counts, bit {@code i} of {@code newGrains} standing for {@code GRAINS[i]}. */
+    public static final String[] GRAINS = {"minute", "hour", "day"};
+    /** Each grain's bucket length, in GRAINS order (UTC buckets). */
+    static final long[] GRAIN_MS = {60_000L, 3_600_000L, 86_400_000L};
+    public static final int ALL_GRAINS = (1 << GRAINS.length) - 1;
     private String kind;
     private String tenantId;
     private Timestamp occurredAt;
@@ -40,6 +47,7 @@ public class TrafficRecord implements Serializable {
     private int checkouts;
     private int purchases;
     private int events;
+    private int newGrains;
     private boolean viewedProduct;
     private boolean addedToCart;
     private boolean beganCheckout;
@@ -228,6 +236,14 @@ public class TrafficRecord implements Serializable {
 
     public void setEvents(int events) {
         this.events = events;
+    }
+
+    public int getNewGrains() {
+        return newGrains;
+    }
+
+    public void setNewGrains(int newGrains) {
+        this.newGrains = newGrains;
     }
 
     public boolean isViewedProduct() {

@@ -51,7 +51,7 @@ public final class TrafficSink {
             "product_view_sessions", "cart_sessions", "checkout_sessions", "converted_sessions",
             "abandoned_cart_sessions", "session_seconds", "page_views", "product_views", "add_to_carts", "checkouts",
             "purchases", "events");
-    private static final String[] GRAINS = {"minute", "hour", "day"};
+    private static final String[] GRAINS = TrafficRecord.GRAINS;
 
     private static final Anomalies.Measure CONVERSION = new Anomalies.Measure("conversion_anomaly", "Conversion rate",
             "SELECT sum(converted_sessions)::numeric / sum(sessions) FROM traffic_hour WHERE tenant_id = ? AND "
@@ -354,25 +354,34 @@ public final class TrafficSink {
                 TRAFFIC_SUMS);
     }
 
-    /** Distinct visitors per grain: a presence row per (grain, bucket, visitor) is inserted once and counted then. */
+    /**
+     * Distinct visitors per grain: a presence row per (grain, bucket, visitor) is inserted once and counted then.
+     * Only the grains an event row marks as new for its session are checked (see {@link TrafficRecord}).
+     */
     private static void writeUsers(Connection c, List<TrafficRecord> events) throws SQLException {
-        if (events.isEmpty()) {
-            return;
-        }
         Set<String> seen = new HashSet<>();
         Copy copy = new Copy();
         for (TrafficRecord e : events) {
-            Instant minute = minute(e.getOccurredAt());
-            if (seen.add(e.getTenantId() + "\u0000" + minute + "\u0000" + e.getVisitorId())) {
-                copy.row(e.getTenantId(), minute, e.getVisitorId());
+            long at = e.getOccurredAt().getTime();
+            for (int g = 0; g < GRAINS.length; g++) {
+                if ((e.getNewGrains() & (1 << g)) == 0) {
+                    continue;
+                }
+                long bucket = at - Math.floorMod(at, TrafficRecord.GRAIN_MS[g]);
+                if (seen.add(e.getTenantId() + "\u0000" + g + "\u0000" + bucket + "\u0000" + e.getVisitorId())) {
+                    copy.row(e.getTenantId(), GRAINS[g], Instant.ofEpochMilli(bucket), e.getVisitorId());
+                }
             }
         }
-        copy.into(c, "tmp_presence", "tenant_id uuid, bucket timestamptz, visitor_id text");
+        if (seen.isEmpty()) {
+            return;
+        }
+        copy.into(c, "tmp_presence", "tenant_id uuid, grain text, bucket timestamptz, visitor_id text");
         try (Statement st = c.createStatement()) {
             for (String grain : GRAINS) {
                 st.executeUpdate("WITH added AS (INSERT INTO visitor_presence (tenant_id, grain, bucket, visitor_id) "
-                        + "SELECT DISTINCT tenant_id, '" + grain + "', date_trunc('" + grain + "', bucket), visitor_id "
-                        + "FROM tmp_presence ON CONFLICT DO NOTHING RETURNING tenant_id, bucket) "
+                        + "SELECT DISTINCT tenant_id, grain, bucket, visitor_id FROM tmp_presence WHERE grain = '"
+                        + grain + "' ON CONFLICT DO NOTHING RETURNING tenant_id, bucket) "
                         + "INSERT INTO visitors_" + grain + " (tenant_id, bucket, users) SELECT tenant_id, bucket, "
                         + "count(*) FROM added GROUP BY tenant_id, bucket ON CONFLICT (tenant_id, bucket) DO UPDATE "
                         + "SET users = visitors_" + grain + ".users + excluded.users");
