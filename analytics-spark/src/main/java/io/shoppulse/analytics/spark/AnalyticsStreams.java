@@ -75,7 +75,10 @@ public final class AnalyticsStreams {
         }
     }
 
-    /** {"updated_at", "healthy", "queries": [{name, active, batch_id, input_rows, input_rows_per_s, ...}]}. */
+    /**
+     * {"updated_at", "healthy", "queries": [{name, active, batch_id, input_rows, input_rows_per_s, batch_ms,
+     * durations_ms, ...}]}.
+     */
     static void writeStatus(Path file, List<StreamingQuery> queries) {
         try {
             ObjectNode root = JSON.createObjectNode();
@@ -95,6 +98,10 @@ public final class AnalyticsStreams {
                     n.put("input_rows_per_s", p.inputRowsPerSecond());
                     n.put("processed_rows_per_s", p.processedRowsPerSecond());
                     n.put("batch_ms", p.batchDuration());
+                    // Where the batch's time went: Spark's phases (latestOffset, queryPlanning, addBatch, walCommit,
+                    // commitOffsets, ...); addBatch holds the executors' work and the sink.
+                    ObjectNode phases = n.putObject("durations_ms");
+                    p.durationMs().forEach((phase, ms) -> phases.put(phase, ms));
                     if (p.eventTime().containsKey("watermark")) {
                         n.put("watermark", p.eventTime().get("watermark"));
                     }
