@@ -2,7 +2,6 @@ package io.shoppulse.collector.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
 
 import java.time.Duration;
 import java.util.Map;
@@ -29,14 +28,6 @@ public interface CollectorConfig {
     /** Future client timestamps beyond this are replaced by the receive time. */
     @WithDefault("5m")
     Duration maxClockAhead();
-
-    /**
-     * Batches an event import loads at once, each on a connection of its own, while the request's thread reads the
-     * next: PostgreSQL's work per event is about twice the reading's, so one loader leaves a core idle.
-     */
-    @WithDefault("2")
-    @WithName("import-loaders")
-    int importLoaders();
 
     /** Kafka producer settings on top of the durable defaults (acks=all, idempotence), e.g. linger.ms. */
     Map<String, String> producer();

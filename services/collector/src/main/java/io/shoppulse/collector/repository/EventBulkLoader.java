@@ -17,7 +17,8 @@ import java.time.Duration;
  * An import batch is first COPied straight into {@code events} under a savepoint: most batches are new, and a direct
  * COPY costs about two thirds of staging the rows and inserting them again (measured: 194 against 97 + 175 ms for
  * 25,000 events), since it writes each heap page once and needs no speculative insertion. If a row is already
- * there (a file imported again, or extended), the COPY fails on its first such row, the savepoint undoes it, and the
+ * there (a file imported again, or extended), the COPY fails when it ends (the driver sends the whole batch before
+ * it reads the server's error; the rows before the repeat are left as dead tuples), the savepoint undoes it, and the
  * batch takes the staged way: COPY into a temporary table, then one INSERT of the events the tenant did not have.
  * <p>
  * Live events (the archive of the events topic) always take the staged way, with a table of their own, since a

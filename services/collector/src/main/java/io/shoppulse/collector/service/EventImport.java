@@ -62,9 +62,10 @@ import java.util.stream.Collectors;
  * <p>
  * The stored payload is the event without the fields its columns hold ({@link #ENVELOPE}).
  * <p>
- * Reading and loading overlap: while PostgreSQL loads batches on loader threads (each with its own connection and
- * transaction), the request's thread reads and validates the next. Imported events are not sent to Kafka: the
- * streaming lane would drop them as late, and the backfill reads them from the table.
+ * Reading and loading overlap: while PostgreSQL loads one batch on a loader thread, the request's thread reads and
+ * validates the next. Two loaders, each with its own connection, were tried and left out: with payloads this small
+ * one keeps up with the reading thread (1M events: 120-150k rows/s with one, 111-141k with two). Imported events are
+ * not sent to Kafka: the streaming lane would drop them as late, and the backfill reads them from the table.
  */
 @ApplicationScoped
 public class EventImport {
@@ -72,13 +73,13 @@ public class EventImport {
     public static final int BATCH_ROWS = 25_000;
     private static final Logger LOG = Logger.getLogger(EventImport.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
-    private static final String DEADLOCK = "40P01";
     /**
      * Contract fields an imported event's payload leaves out, since its columns hold them: event_id, type,
      * session_id, anonymous_id, and the time (occurred_at; an import's timestamp is the same). With tenant_id and
      * received_at, which are columns too and so not added either, they are more than half of a payload's bytes:
      * storing them took a third of PostgreSQL's time per imported event (COPY of 25,000 events in psql: 170 against
-     * 117 ms). Readers take the envelope from the columns, as the recompute does.
+     * 117 ms). Readers take the envelope from the columns, as the recompute does. user_id stays: the recompute does
+     * not add it back from its column.
      */
     private static final Set<String> ENVELOPE = Set.of("event_id", "type", "timestamp", "session_id", "anonymous_id");
     private static final byte[] ORIGIN = "import".getBytes(StandardCharsets.US_ASCII);
@@ -102,8 +103,11 @@ public class EventImport {
         Plan plan = Plan.of(mapping);
         ImportReport report = new ImportReport();
         Instant received = Instant.now();
-        try (CsvRows rows = new CsvRows(csv, plan.csv)) {
-            Run run = new Run(tenant, received, plan, plan.columns(rows), report);
+        try (CsvRows rows = new CsvRows(csv, plan.csv); Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            loader.prepare(c);
+            c.commit();
+            Run run = new Run(tenant, received, plan, plan.columns(rows), report, c);
             try {
                 while (rows.next()) {
                     report.read();
@@ -223,6 +227,7 @@ public class EventImport {
         final Plan plan;
         final Columns col;
         final ImportReport report;
+        final Connection connection;
         /** What every row of the import repeats, encoded once. */
         final byte[] tenantText;
         final byte[] receivedText;
@@ -230,11 +235,16 @@ public class EventImport {
         /** The payload of one row, written by one generator for the whole import. */
         final Bytes payload = new Bytes();
         final JsonGenerator generator;
-        final Lane[] lanes;
-        final ExecutorService loading;
-        /** The batch being filled; each lane holds the one it loads. */
-        CopyBuffer current = new CopyBuffer(8 << 20);
-        int nextLane;
+        final ExecutorService loading = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "event-import-loader");
+            t.setDaemon(true);
+            return t;
+        });
+        /** Two buffers: one is filled while the loader sends the other. */
+        final CopyBuffer[] buffers = {new CopyBuffer(8 << 20), new CopyBuffer(8 << 20)};
+        CopyBuffer current = buffers[0];
+        Future<Long> inFlight;
+        int inFlightRows;
         /** Days a batch already asked partitions for, and the new ones of the batch being filled. */
         final Set<Long> days = new HashSet<>();
         List<Long> newDays = new ArrayList<>();
@@ -242,13 +252,14 @@ public class EventImport {
         String lastTimeText;
         Instant lastTime;
 
-        Run(UUID tenant, Instant received, Plan plan, Columns col, ImportReport report) throws SQLException {
+        Run(UUID tenant, Instant received, Plan plan, Columns col, ImportReport report, Connection connection) {
             this.tenant = tenant;
             this.received = received;
             this.latest = received.plus(config.maxClockAhead());
             this.plan = plan;
             this.col = col;
             this.report = report;
+            this.connection = connection;
             this.tenantText = tenant.toString().getBytes(StandardCharsets.US_ASCII);
             this.receivedText = received.toString().getBytes(StandardCharsets.US_ASCII);
             this.ids = new EventIds(tenant);
@@ -256,24 +267,6 @@ public class EventImport {
                 this.generator = json.getFactory().createGenerator(payload).setRootValueSeparator(null);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
-            }
-            if (config.importLoaders() < 1) {
-                throw new IllegalStateException("shoppulse.collector.import-loaders must be at least 1, not "
-                        + config.importLoaders());
-            }
-            this.lanes = new Lane[config.importLoaders()];
-            this.loading = Executors.newFixedThreadPool(lanes.length, r -> {
-                Thread t = new Thread(r, "event-import-loader");
-                t.setDaemon(true);
-                return t;
-            });
-            try {
-                for (int i = 0; i < lanes.length; i++) {
-                    lanes[i] = new Lane(dataSource.getConnection());
-                }
-            } catch (SQLException | RuntimeException e) {
-                close();
-                throw e;
             }
         }
 
@@ -422,105 +415,72 @@ public class EventImport {
 
         void finish() throws SQLException {
             flush();
-            for (Lane lane : lanes) {
-                awaitLoaded(lane);
-            }
+            awaitLoaded();
         }
 
-        /**
-         * Hands the filled batch to the next lane once that lane's previous batch is stored. The partitions of the
-         * batch's new days are made first, here: a batch loading on another lane may hold rows of those days too.
-         */
+        /** Hands the filled buffer to the loader once the previous batch is stored. */
         void flush() throws SQLException {
             if (current.rows() == 0) {
                 return;
             }
-            DayPartitions.ensure(new PartitionMaintainer(dataSource, Clock.systemUTC()), newDays);
-            newDays = new ArrayList<>();
-            Lane lane = lanes[nextLane];
-            nextLane = (nextLane + 1) % lanes.length;
-            awaitLoaded(lane);
+            awaitLoaded();
             CopyBuffer batch = current;
-            current = lane.batch;
+            List<Long> batchDays = newDays;
+            newDays = new ArrayList<>();
+            inFlightRows = batch.rows();
+            inFlight = loading.submit(() -> load(batch, batchDays));
+            current = batch == buffers[0] ? buffers[1] : buffers[0];
             current.clear();
-            lane.batch = batch;
-            lane.rows = batch.rows();
-            lane.inFlight = loading.submit(() -> load(lane.connection, batch));
         }
 
-        /**
-         * On a loader thread: the batch in one transaction. A deadlock can only come from an event id repeated in
-         * two batches loading at once, in crossing order; once the other batch is stored, a second try finds the
-         * repeat already there.
-         */
-        private long load(Connection connection, CopyBuffer batch) throws SQLException {
-            for (int attempt = 1;; attempt++) {
-                try {
-                    long inserted = loader.load(connection, batch);
-                    connection.commit();
-                    return inserted;
-                } catch (SQLException | RuntimeException e) {
-                    connection.rollback();
-                    if (attempt > 1 || !(e instanceof SQLException sql) || !DEADLOCK.equals(sql.getSQLState())) {
-                        throw e;
-                    }
-                }
+        /** On the loader thread: partitions for the batch's new days, then the batch's load in one transaction. */
+        private long load(CopyBuffer batch, List<Long> batchDays) throws SQLException {
+            ensurePartitions(batchDays);
+            try {
+                long inserted = loader.load(connection, batch);
+                connection.commit();
+                return inserted;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
             }
         }
 
-        private void awaitLoaded(Lane lane) throws SQLException {
-            if (lane.inFlight == null) {
+        private void awaitLoaded() throws SQLException {
+            if (inFlight == null) {
                 return;
             }
             try {
-                long inserted = Loading.await(lane.inFlight);
-                report.records(inserted, lane.rows - inserted);
+                long inserted = Loading.await(inFlight);
+                report.records(inserted, inFlightRows - inserted);
             } finally {
-                lane.inFlight = null;
+                inFlight = null;
             }
         }
 
-        /** Waits for the batches in flight (also after a failure, so no connection closes under a COPY). */
+        /** Creates the partitions of days not seen before. */
+        private void ensurePartitions(List<Long> batchDays) {
+            DayPartitions.ensure(new PartitionMaintainer(dataSource, Clock.systemUTC()), batchDays);
+        }
+
+        /** Waits for the batch in flight (also after a failure, so the connection is free before it closes). */
         void close() {
-            for (Lane lane : lanes) {
-                if (lane == null) {
-                    continue;
-                }
+            // Not cut short by an interrupt: the connection closes after this, and must not close under a COPY.
+            boolean interrupted = false;
+            while (inFlight != null) {
                 try {
-                    if (lane.inFlight != null) {
-                        lane.inFlight.get();
-                    }
+                    inFlight.get();
+                    inFlight = null;
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    interrupted = true;
                 } catch (ExecutionException e) {
-                    LOG.debugf("A batch in flight failed too: %s", e.getCause());
-                }
-                try {
-                    lane.connection.close();
-                } catch (SQLException e) {
-                    LOG.debugf("Closing a loader's connection failed: %s", e);
+                    LOG.debugf("The last batch failed too: %s", e.getCause());
+                    inFlight = null;
                 }
             }
             loading.shutdown();
-        }
-    }
-
-    /** A loader's connection (with its staging table) and the batch it loads. */
-    private final class Lane {
-        final Connection connection;
-        CopyBuffer batch = new CopyBuffer(8 << 20);
-        Future<Long> inFlight;
-        int rows;
-
-        Lane(Connection connection) throws SQLException {
-            this.connection = connection;
-            try {
-                connection.setAutoCommit(false);
-                loader.prepare(connection);
-                connection.commit();
-            } catch (SQLException e) {
-                connection.close();
-                throw e;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

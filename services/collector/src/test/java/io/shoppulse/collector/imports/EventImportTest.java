@@ -165,10 +165,10 @@ class EventImportTest {
     }
 
     @Test
-    void batchesLoadingAtOnceStoreEventsRepeatedAcrossThemOnce() throws Exception {
+    void eventsRepeatedAcrossBatchesAreStoredOnce() throws Exception {
         // Three batches (EventImport.BATCH_ROWS each, the last one short) over three days. The second batch repeats
-        // the first one's last 100 events at its start and its first 100 at its end: crossing order, so two lanes
-        // loading at once may wait on each other.
+        // the first one's last 100 events at its start and its first 100 at its end: its direct COPY fails and it is
+        // loaded the staged way, while the first and third go straight in.
         String p = "T" + UUID.randomUUID().toString().substring(0, 8) + "-";
         String mapping = MAPPING.replace("order_id", "order_id\n  event_id: id");
         int batch = EventImport.BATCH_ROWS;
