@@ -51,6 +51,28 @@ class LiveCountersTest {
     }
 
     @Test
+    void activeSessionsCountNewAndReturningSessionsAtOnceAndLeaveAfterTheWindow() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:15:05Z"));
+        LiveCounters lane = new LiveCounters(clock, Duration.ofSeconds(10), Duration.ofMinutes(5),
+                Duration.ofSeconds(10), 60, 1000, Duration.ofMinutes(2));
+        lane.apply(LiveRecord.event("a", tenant, clock.now, "s1"));
+        lane.apply(LiveRecord.event("b", tenant, clock.now, "s2"));
+        assertThat(lane.view(tenant).activeSessions()).isEqualTo(2);
+        // In the same second: a new session counts at once, another event of a counted one changes nothing.
+        lane.apply(LiveRecord.event("c", tenant, clock.now, "s3"));
+        lane.apply(LiveRecord.event("d", tenant, clock.now, "s1"));
+        assertThat(lane.view(tenant).activeSessions()).isEqualTo(3);
+
+        clock.now = Instant.parse("2026-11-25T10:20:05Z"); // exactly the window: still active
+        assertThat(lane.view(tenant).activeSessions()).isEqualTo(3);
+        clock.now = Instant.parse("2026-11-25T10:20:06Z");
+        assertThat(lane.view(tenant).activeSessions()).isZero();
+        // A session back after the window counts again at once.
+        lane.apply(LiveRecord.event("e", tenant, clock.now, "s2"));
+        assertThat(lane.view(tenant).activeSessions()).isEqualTo(1);
+    }
+
+    @Test
     void aClosedMinuteSwitchesToSparkOnceSparkHasWhatTheLaneCountedOrOnceItHasSettled() {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:15:05Z"));
         LiveCounters lane = new LiveCounters(clock, Duration.ofSeconds(10), Duration.ofMinutes(5),
