@@ -36,14 +36,14 @@ services_stale() {
   for svc in $(runtime_names); do
     jar=$(service_jar "$svc")
     [[ -f "$jar" ]] || return 0
-    [[ -n "$(find "$SP_ROOT/pom.xml" "$(service_dir "$svc")" "$SP_ROOT/services/common" "$SP_ROOT/services/outbox" -newer "$jar" \
+    [[ -n "$(find "$SP_ROOT/pom.xml" "$(service_dir "$svc")" "$SP_ROOT/contract" "$SP_ROOT/services/common" "$SP_ROOT/services/outbox" -newer "$jar" \
       -type f -not -path '*/target/*' -print -quit)" ]] && return 0
   done
   # The Spark analytics streams are built by the same reactor (infra/lib/spark.sh runs them).
   if [[ -f "$SP_ROOT/analytics-spark/pom.xml" ]]; then
     jar=$(spark_jar)
     [[ -f "$jar" ]] || return 0
-    [[ -n "$(find "$SP_ROOT/pom.xml" "$SP_ROOT/analytics-spark" "$SP_ROOT/services/analytics/src/main/resources/db" \
+    [[ -n "$(find "$SP_ROOT/pom.xml" "$SP_ROOT/analytics-spark" "$SP_ROOT/contract" "$SP_ROOT/services/analytics/src/main/resources/db" \
       -newer "$jar" -type f -not -path '*/target/*' -print -quit)" ]] && return 0
   fi
   # The traffic simulator is built by the same reactor (infra/lib/simulator.sh runs it).

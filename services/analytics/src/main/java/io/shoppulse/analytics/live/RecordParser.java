@@ -8,12 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.shoppulse.contract.Timestamps;
 
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -172,11 +171,11 @@ public final class RecordParser {
     }
 
     private static Instant instant(String value, String prefix, String field) {
-        try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
+        Instant at = Timestamps.parse(value);
+        if (at == null) {
             throw new BadRecordException(prefix + field + ": not an ISO 8601 instant");
         }
+        return at;
     }
 
     private static String currency(JsonNode order) {

@@ -3,6 +3,7 @@ package io.shoppulse.collector.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Format;
 import com.networknt.schema.Formats;
+import io.shoppulse.contract.Timestamps;
 
 import java.math.BigDecimal;
 import java.net.URI;

@@ -15,6 +15,7 @@ import io.shoppulse.common.imports.CopyBuffer;
 import io.shoppulse.common.jdbc.Transactions;
 import io.shoppulse.common.jdbc.Transactions.StorageException;
 import io.shoppulse.common.partition.PartitionMaintainer;
+import io.shoppulse.contract.Timestamps;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

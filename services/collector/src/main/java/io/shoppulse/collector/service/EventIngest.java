@@ -16,6 +16,7 @@ import io.shoppulse.collector.model.IngestResult;
 import io.shoppulse.collector.model.SourceKey;
 import io.shoppulse.common.problem.FieldError;
 import io.shoppulse.common.problem.ProblemException;
+import io.shoppulse.contract.Timestamps;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 

@@ -1,4 +1,4 @@
-package io.shoppulse.collector.service;
+package io.shoppulse.contract;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.shoppulse.collector.service;
+package io.shoppulse.contract;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -9,13 +9,13 @@ import java.time.format.DateTimeParseException;
  * {@code +01:00} offset) is read directly, about ten times faster than {@link OffsetDateTime#parse}; any other
  * shape goes to {@link OffsetDateTime#parse}, so the result is the same for every input.
  */
-final class Timestamps {
+public final class Timestamps {
 
     private Timestamps() {
     }
 
     /** The instant, or null when the text is not a date-time with an offset. */
-    static Instant parse(String text) {
+    public static Instant parse(String text) {
         Instant fast = fast(text);
         if (fast != null) {
             return fast;
@@ -28,7 +28,7 @@ final class Timestamps {
     }
 
     /** True for the plain shape {@link #parse} reads directly, when it is a real date and time. */
-    static boolean isPlainRfc3339(String text) {
+    public static boolean isPlainRfc3339(String text) {
         return fast(text) != null;
     }
 
