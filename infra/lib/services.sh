@@ -30,38 +30,32 @@ runtime_names() {
 }
 service_healthy() { http_ok "$(service_url "$1")/q/health/ready"; }
 
-# True when any file of a module (source, pom, resource such as shoppulse.js) changed since its last build.
+# True when a module's jar is missing, or any file the runtime is built from (sources, poms, resources such as
+# shoppulse.js; not tests) changed since the last successful build began. The build's own stamp, not the jars'
+# times: Maven does not rewrite a plain jar whose classes came out the same (a test or comment edit), which would
+# leave it stale, and rebuilt, at every `up`.
 services_stale() {
-  local svc jar
+  local svc stamp="$SP_STATE/last-build"
   for svc in $(runtime_names); do
-    jar=$(service_jar "$svc")
-    [[ -f "$jar" ]] || return 0
-    [[ -n "$(find "$SP_ROOT/pom.xml" "$(service_dir "$svc")" "$SP_ROOT/contract" "$SP_ROOT/services/common" "$SP_ROOT/services/outbox" -newer "$jar" \
-      -type f -not -path '*/target/*' -print -quit)" ]] && return 0
+    [[ -f "$(service_jar "$svc")" ]] || return 0
   done
-  # The Spark analytics streams are built by the same reactor (infra/lib/spark.sh runs them).
-  if [[ -f "$SP_ROOT/analytics-spark/pom.xml" ]]; then
-    jar=$(spark_jar)
-    [[ -f "$jar" ]] || return 0
-    [[ -n "$(find "$SP_ROOT/pom.xml" "$SP_ROOT/analytics-spark" "$SP_ROOT/contract" "$SP_ROOT/services/analytics/src/main/resources/db" \
-      -newer "$jar" -type f -not -path '*/target/*' -print -quit)" ]] && return 0
-  fi
-  # The traffic simulator is built by the same reactor (infra/lib/simulator.sh runs it).
-  if [[ -f "$SP_ROOT/simulator/pom.xml" ]]; then
-    jar="$SP_ROOT/simulator/target/quarkus-app/quarkus-run.jar"
-    [[ -f "$jar" ]] || return 0
-    [[ -n "$(find "$SP_ROOT/pom.xml" "$SP_ROOT/simulator" -newer "$jar" -type f -not -path '*/target/*' -print -quit)" ]] \
-      && return 0
-  fi
-  return 1
+  [[ ! -f "$SP_ROOT/analytics-spark/pom.xml" || -f "$(spark_jar)" ]] || return 0
+  [[ ! -f "$SP_ROOT/simulator/pom.xml" || -f "$SP_ROOT/simulator/target/quarkus-app/quarkus-run.jar" ]] || return 0
+  [[ -f "$stamp" ]] || return 0
+  [[ -n "$(find "$SP_ROOT/pom.xml" "$SP_ROOT/contract" "$SP_ROOT/services" "$SP_ROOT/routes" "$SP_ROOT/analytics-spark" \
+    "$SP_ROOT/simulator" -newer "$stamp" -type f -not -path '*/target/*' -not -path '*/src/test/*' -print -quit \
+    2>/dev/null)" ]]
 }
 
 services_build() {
   if services_stale; then
     info "Building services (mvn package; log in .shoppulse/logs/build.log)"
     local start=$SECONDS
+    # Stamped when the build begins: a file changed while it runs makes the next `up` build again.
+    mkdir -p "$SP_STATE" && touch "$SP_STATE/last-build.next"
     (cd "$SP_ROOT" && mvn -B -DskipTests package) >"$SP_LOGS/build.log" 2>&1 \
       || { tail -n 40 "$SP_LOGS/build.log" >&2; die "build failed; see .shoppulse/logs/build.log"; }
+    mv "$SP_STATE/last-build.next" "$SP_STATE/last-build"
     ok "built in $((SECONDS - start))s"
   else
     ok "services are up to date"
