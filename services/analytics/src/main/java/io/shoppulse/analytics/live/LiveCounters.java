@@ -195,8 +195,8 @@ public final class LiveCounters {
         /**
          * The active-session count of the last view, and the second it was counted in: views within one second
          * reuse it unless a session became active since, so the count walks the sessions at most once a second
-         * however many dashboards ask (at 20,000 open sessions a walk is a fraction of a millisecond, under the lock
-         * the consumer needs too). Sessions leave the count at the next second's walk.
+         * however many dashboards ask (a walk visits every open session, under the lock the consumer needs too).
+         * Sessions leave the count at the next second's walk.
          */
         private long activeCount;
         private long activeCountedAt = Long.MIN_VALUE;
