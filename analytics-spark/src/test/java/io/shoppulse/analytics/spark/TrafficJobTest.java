@@ -298,6 +298,7 @@ class TrafficJobTest {
     void aSessionCarriedOnOverBatchesKeepsWhetherItIsItsVisitorsFirst() throws Exception {
         JobConfig config = SparkTestSupport.config("traffic-carried");
         String t = UUID.randomUUID().toString();
+        String other = UUID.randomUUID().toString();
         runBatches(config,
                 // vN's first session sN; vR's first session sR1 and its second, sR2.
                 List.of(event(t, "page_view", "2026-03-15T09:00:00Z", "sR1", "vR").page("/r").record(),
@@ -310,18 +311,26 @@ class TrafficJobTest {
                 List.of(event(t, "page_view", "2026-03-15T10:06:00Z", "sN", "vN").page("/n3").record(),
                         event(t, "page_view", "2026-03-15T10:33:00Z", "sR2", "vR").page("/r4").record()),
                 // sR2 goes on into the next hour: its visitor is counted in a bucket no earlier batch of it reached.
-                List.<String[]>of(event(t, "page_view", "2026-03-15T11:01:00Z", "sR2", "vR").page("/r5").record()));
-        assertThat(rows(config, "SELECT session_id, events, new_visitor FROM sessions WHERE tenant_id = ?::uuid "
-                + "ORDER BY session_id", t)).containsExactly(
-                        Map.of("session_id", "sN", "events", 3, "new_visitor", true),
-                        Map.of("session_id", "sR1", "events", 1, "new_visitor", true),
-                        Map.of("session_id", "sR2", "events", 4, "new_visitor", false));
+                // The watermark (11:01 - 10 min) now passes the end sR2 had when it opened (10:31): its timer fires,
+                // finds it carried on and sets the next at its end as it is then.
+                List.<String[]>of(event(t, "page_view", "2026-03-15T11:01:00Z", "sR2", "vR").page("/r5").record()),
+                // Within the gap of 11:01: still sR2's one session, not a second.
+                List.<String[]>of(event(t, "page_view", "2026-03-15T11:20:00Z", "sR2", "vR").page("/r6").record()),
+                // Another shop's traffic moves the watermark to 12:20 (the batch after 12:30 runs with it), past
+                // sR2's end (11:50): the timer set when its first one fired ends it.
+                List.<String[]>of(event(other, "page_view", "2026-03-15T12:30:00Z", "o", "vO").page("/").record()),
+                List.<String[]>of(event(other, "page_view", "2026-03-15T12:31:00Z", "o", "vO").page("/").record()));
+        assertThat(rows(config, "SELECT session_id, events, new_visitor, ended FROM sessions WHERE tenant_id = "
+                + "?::uuid ORDER BY session_id", t)).containsExactly(
+                        Map.of("session_id", "sN", "events", 3, "new_visitor", true, "ended", true),
+                        Map.of("session_id", "sR1", "events", 1, "new_visitor", true, "ended", true),
+                        Map.of("session_id", "sR2", "events", 5, "new_visitor", false, "ended", true));
         // Users (docs/metrics.md, "users": distinct visitors per grain): each bucket a carried-on session reaches
-        // counts
-        // its visitor.
+        // counts its visitor.
         assertThat(rows(config, "SELECT to_char(bucket, 'HH24:MI') AS m, users FROM visitors_minute WHERE tenant_id "
                 + "= ?::uuid ORDER BY bucket", t)).extracting(r -> r.get("m") + "=" + r.get("users")).containsExactly(
-                        "09:00=1", "10:00=1", "10:01=1", "10:03=1", "10:04=1", "10:06=1", "10:33=1", "11:01=1");
+                        "09:00=1", "10:00=1", "10:01=1", "10:03=1", "10:04=1", "10:06=1", "10:33=1", "11:01=1",
+                        "11:20=1");
         assertThat(rows(config, "SELECT to_char(bucket, 'HH24') AS h, users FROM visitors_hour WHERE tenant_id "
                 + "= ?::uuid ORDER BY bucket", t)).extracting(r -> r.get("h") + "=" + r.get("users"))
                 .containsExactly("09=1", "10=2", "11=1");
