@@ -29,6 +29,17 @@ public interface AnalyticsConfig {
         @WithDefault("shop.analytics.live.dlq.v1")
         String deadLetterTopic();
 
+        /** The most records the lane takes in one exchange (camel-kafka's batching consumer). */
+        @WithDefault("1000")
+        int batchMax();
+
+        /**
+         * How long records wait for their batch to fill before it goes anyway: what batching adds to the lane's
+         * latency at most (plus one poll).
+         */
+        @WithDefault("50ms")
+        Duration batchWait();
+
         /**
          * How late a record may arrive and still count: one whose time is before the start of the minute of
          * {@code now - grace} is ignored (Spark's rollups count it), as is one more than {@code grace} ahead.

@@ -15,14 +15,16 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The live lane as the route sees it: reads a record, counts it, measures how far behind the lane runs, and turns an
- * unreadable record into a dead letter with its reason.
+ * The live lane as the route sees it: reads a batch of records, counts each, measures how far behind the lane runs,
+ * and turns an unreadable record into a dead letter with its reason.
  */
 @ApplicationScoped
 public class LiveLane {
@@ -51,7 +53,7 @@ public class LiveLane {
     }
 
     /** Counts one record of shop.events.v1 or shop.orders.v1; an unreadable one throws {@link BadRecordException}. */
-    public void accept(Exchange exchange) {
+    private void accept(Exchange exchange) {
         String topic = exchange.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
         String body = exchange.getMessage().getBody(String.class);
         LiveRecord record = config.ordersTopic().equals(topic) ? RecordParser.order(body) : RecordParser.event(body);
@@ -61,13 +63,34 @@ public class LiveLane {
                 .increment();
     }
 
-    /** Replaces the exchange's body by the dead letter: the reason, where the record came from, and the record. */
-    public void rejected(Exchange exchange) {
-        BadRecordException error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, BadRecordException.class);
-        String reason = error == null ? "unreadable" : error.getMessage();
-        String topic = exchange.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
-        Object partition = exchange.getMessage().getHeader(KafkaConstants.PARTITION);
-        Object offset = exchange.getMessage().getHeader(KafkaConstants.OFFSET);
+    /**
+     * Counts a batch of records (the body: one exchange per record, as camel-kafka's batching consumer hands them
+     * over) and returns the dead letters of those it could not count. A record that fails for any other reason is
+     * dead-lettered too, so it never takes the rest of its batch with it.
+     */
+    public List<String> acceptBatch(Exchange batch) {
+        List<?> records = batch.getMessage().getBody(List.class);
+        List<String> letters = new ArrayList<>();
+        for (Object item : records) {
+            Exchange record = (Exchange) item;
+            try {
+                accept(record);
+            } catch (BadRecordException e) {
+                letters.add(deadLetter(record, e.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Live lane failed on a record of %s",
+                        record.getMessage().getHeader(KafkaConstants.TOPIC));
+                letters.add(deadLetter(record, "failed: " + e));
+            }
+        }
+        return letters;
+    }
+
+    /** The dead letter of a record: the reason, where the record came from, and the record. */
+    private String deadLetter(Exchange record, String reason) {
+        String topic = record.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
+        Object partition = record.getMessage().getHeader(KafkaConstants.PARTITION);
+        Object offset = record.getMessage().getHeader(KafkaConstants.OFFSET);
         counter(topic, "rejected").increment();
         LOG.warnf("Live lane dead-letters a record of %s (partition %s, offset %s): %s", topic, partition, offset,
                 reason);
@@ -77,15 +100,12 @@ public class LiveLane {
         letter.put("partition", partition);
         letter.put("offset", offset);
         letter.put("rejected_at", Instant.now().toString());
-        letter.put("record", exchange.getMessage().getBody(String.class));
+        letter.put("record", record.getMessage().getBody(String.class));
         try {
-            exchange.getMessage().setBody(JSON.writeValueAsString(letter));
+            return JSON.writeValueAsString(letter);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        // The dead letter goes to its own topic, not back to where the record came from.
-        exchange.getMessage().removeHeader(KafkaConstants.TOPIC);
-        exchange.getMessage().removeHeader(KafkaConstants.PARTITION);
     }
 
     public LiveView view(UUID tenant) {

@@ -101,10 +101,15 @@ class LiveLaneTest {
     }
 
     @Test
-    void unreadableRecordsGoToTheDeadLetterTopicWithTheirReason() {
+    void unreadableRecordsGoToTheDeadLetterTopicWithTheirReasonAndTheRecordsBesideThemCount() {
         String marker = UUID.randomUUID().toString();
+        UUID tenant = UUID.randomUUID();
+        Instant now = Instant.now();
         try (TopicReader dlq = new TopicReader("shop.analytics.live.dlq.v1")) {
+            // One key, so one partition, read in this order: the lane takes them in one batch or in several.
+            send(Shop.EVENTS, "bad:" + marker, event(tenant, UUID.randomUUID().toString(), "s-1", now));
             send(Shop.EVENTS, "bad:" + marker, "not json " + marker);
+            send(Shop.EVENTS, "bad:" + marker, event(tenant, UUID.randomUUID().toString(), "s-1", now));
             send(ORDERS, "bad:" + marker, "{\"event_id\":\"" + marker + "\",\"type\":\"order.placed\",\"tenant_id\":\""
                     + UUID.randomUUID() + "\",\"occurred_at\":\"" + Instant.now() + "\"}");
 
@@ -115,6 +120,8 @@ class LiveLaneTest {
             assertThat(reasons.get(Shop.EVENTS)).startsWith("body: not JSON");
             assertThat(reasons.get(ORDERS)).isEqualTo("order: required object");
             assertThat(letters).allSatisfy(l -> assertThat(l.value().path("record").asText()).contains(marker));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> lane.view(tenant).events() + countedIn(lane.view(tenant), now) == 2);
         }
     }
 
