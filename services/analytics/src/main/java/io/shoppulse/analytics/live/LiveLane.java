@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The live lane as the route sees it: reads a batch of records, counts each, measures how far behind the lane runs,
@@ -31,6 +32,7 @@ public class LiveLane {
 
     private static final Logger LOG = Logger.getLogger(LiveLane.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long FAILURE_TRACE_EVERY_NS = Duration.ofMinutes(1).toNanos();
 
     private final AnalyticsConfig.Live config;
     private final LiveCounters counters;
@@ -39,6 +41,7 @@ public class LiveLane {
     private final Map<String, Counter> consumed = new ConcurrentHashMap<>();
     /** The counters of the two topics by outcome, made once: the consumer looks one up per record. */
     private final Map<String, Counter[]> outcomes = new ConcurrentHashMap<>();
+    private final AtomicLong lastFailureTrace = new AtomicLong(Long.MIN_VALUE);
 
     public LiveLane(AnalyticsConfig config, MeterRegistry registry) {
         this.config = config.live();
@@ -78,8 +81,14 @@ public class LiveLane {
             } catch (BadRecordException e) {
                 letters.add(deadLetter(record, e.getMessage()));
             } catch (RuntimeException e) {
-                LOG.errorf(e, "Live lane failed on a record of %s",
-                        record.getMessage().getHeader(KafkaConstants.TOPIC));
+                // A fault that hits every record would otherwise log a stack trace per record.
+                long now = System.nanoTime();
+                long last = lastFailureTrace.get();
+                if ((last == Long.MIN_VALUE || now - last >= FAILURE_TRACE_EVERY_NS)
+                        && lastFailureTrace.compareAndSet(last, now)) {
+                    LOG.errorf(e, "Live lane failed on a record of %s (one trace a minute at most)",
+                            record.getMessage().getHeader(KafkaConstants.TOPIC));
+                }
                 letters.add(deadLetter(record, "failed: " + e));
             }
         }

@@ -11,7 +11,8 @@ import org.apache.camel.builder.RouteBuilder;
  * <p>
  * The consumer hands over records in batches (one exchange per batch, not per record): Camel's routing and route
  * metrics for each record were more than half of the lane's consumer thread at 25,000 events/s. A batch goes when it
- * holds {@code batch-max} records or once {@code batch-wait} has passed, so a record waits at most about that long.
+ * holds {@code batch-max} records or once {@code batch-wait} has passed, so a record waits at most about that long plus
+ * one poll.
  */
 @ApplicationScoped
 public class LiveLaneRoute extends RouteBuilder {
@@ -28,7 +29,7 @@ public class LiveLaneRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        long waitMs = config.batchWait().toMillis();
+        long waitMs = Math.max(1, config.batchWait().toMillis()); // a poll timeout of 0 would spin
         from("kafka:" + config.eventsTopic() + "," + config.ordersTopic() + "?brokers={{kafka.bootstrap.servers}}"
                 + "&groupId=" + config.groupId() + "&autoOffsetReset=latest&clientId=analytics-live"
                 + "&batching=true&maxPollRecords=" + config.batchMax() + "&batchingIntervalMs=" + waitMs
