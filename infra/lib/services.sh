@@ -31,7 +31,7 @@ runtime_names() {
 service_healthy() { http_ok "$(service_url "$1")/q/health/ready"; }
 
 # True when a module's jar is missing, or any file the runtime is built from (sources, poms, resources such as
-# shoppulse.js; not tests) changed since the last successful build began. The build's own stamp, not the jars'
+# shoppulse.js; not tests, not Markdown) changed since the last successful build began. The build's own stamp, not the jars'
 # times: Maven does not rewrite a plain jar whose classes came out the same (a test or comment edit), which would
 # leave it stale, and rebuilt, at every `up`.
 services_stale() {
@@ -43,8 +43,8 @@ services_stale() {
   [[ ! -f "$SP_ROOT/simulator/pom.xml" || -f "$SP_ROOT/simulator/target/quarkus-app/quarkus-run.jar" ]] || return 0
   [[ -f "$stamp" ]] || return 0
   [[ -n "$(find "$SP_ROOT/pom.xml" "$SP_ROOT/contract" "$SP_ROOT/services" "$SP_ROOT/routes" "$SP_ROOT/analytics-spark" \
-    "$SP_ROOT/simulator" -newer "$stamp" -type f -not -path '*/target/*' -not -path '*/src/test/*' -print -quit \
-    2>/dev/null)" ]]
+    "$SP_ROOT/simulator" -newer "$stamp" -type f -not -path '*/target/*' -not -path '*/src/test/*' -not -name '*.md' \
+    -print -quit 2>/dev/null)" ]]
 }
 
 services_build() {

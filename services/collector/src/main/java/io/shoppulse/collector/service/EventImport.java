@@ -435,7 +435,7 @@ public class EventImport {
 
         /** On the loader thread: partitions for the batch's new days, then the batch's load in one transaction. */
         private long load(CopyBuffer batch, List<Long> batchDays) throws SQLException {
-            ensurePartitions(batchDays);
+            DayPartitions.ensure(new PartitionMaintainer(dataSource, Clock.systemUTC()), batchDays);
             try {
                 long inserted = loader.load(connection, batch);
                 connection.commit();
@@ -456,11 +456,6 @@ public class EventImport {
             } finally {
                 inFlight = null;
             }
-        }
-
-        /** Creates the partitions of days not seen before. */
-        private void ensurePartitions(List<Long> batchDays) {
-            DayPartitions.ensure(new PartitionMaintainer(dataSource, Clock.systemUTC()), batchDays);
         }
 
         /** Waits for the batch in flight (also after a failure, so the connection is free before it closes). */
